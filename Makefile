@@ -1,0 +1,45 @@
+# accordmap: `make report` builds the default reports, `make test` runs every test layer.
+# Both create .venv (python3 -m venv + pip) when it is missing or pyproject.toml changed.
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+## Create .venv and install accordmap with its test tools (only when pyproject.toml changed)
+env: $(STAMP)
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 --display-name "Python 3 (accordmap)" >/dev/null
+	touch $@
+
+## Validate every data file
+check: env
+	$(BIN)/accordmap check
+
+## Build every report of every agreement into reports/ (reports/index.html links them)
+report: env
+	$(BIN)/accordmap build
+
+## Run all tests: unit, notebooks (nbval), built reports, browser (Chromium)
+test: env
+	$(BIN)/python -m pytest
+
+## Time the build against plain papermill (see benchmarks/README.md)
+bench: env
+	$(BIN)/python benchmarks/bench_build.py
+
+## Open the notebooks in JupyterLab
+lab: env
+	$(BIN)/jupyter lab notebooks/
+
+## Remove generated reports
+clean:
+	rm -rf reports/
+
+help:
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-z-]+:/{ if (doc) { split($$1,t,":"); printf "  make %-8s %s\n", t[1], doc; doc="" } }' $(MAKEFILE_LIST)
+
+.PHONY: env check report test bench lab clean help

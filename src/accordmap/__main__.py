@@ -1,0 +1,5 @@
+import sys
+
+from accordmap.cli import main
+
+sys.exit(main())

@@ -1,0 +1,113 @@
+"""The ``accordmap`` command: check, list, build.
+
+Exit codes: 0 success; 1 a report failed to build; 2 bad data or bad parameters (nothing built).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from accordmap import __version__, params
+from accordmap.load import DataErrors, load_dataset
+from accordmap.paths import DATA_DIR, REPORTS_DIR
+
+EXIT_FAILED_BUILD = 1
+EXIT_BAD_INPUT = 2
+
+
+def _print_data_errors(errors: DataErrors) -> None:
+    print(f"accordmap: {len(errors.errors)} problem(s) in the data:", file=sys.stderr)
+    for error in errors.errors:
+        print(f"  {error}", file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        dataset = load_dataset(args.data)
+    except DataErrors as errors:
+        _print_data_errors(errors)
+        return EXIT_BAD_INPUT
+    print(f"data OK: {len(dataset.agreements)} agreements, {len(dataset.actors)} actors, {len(dataset.events)} events, "
+          f"{len(dataset.sources)} sources, {len(dataset.layers)} layers (data version {dataset.version})")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    try:
+        dataset = load_dataset(args.data)
+    except DataErrors as errors:
+        _print_data_errors(errors)
+        return EXIT_BAD_INPUT
+    print("Agreements:")
+    for agreement in sorted(dataset.agreements.values(), key=lambda a: a.date_signed):
+        print(f"  {agreement.id:<16} {agreement.date_signed}  {agreement.short_title}")
+    print("\nReports (notebooks/<notebook>) and their parameters:")
+    for name, report in params.REPORTS.items():
+        print(f"  {name:<13} {report['summary']}")
+        for pname in report["parameters"]:
+            p = params.PARAMETERS[pname]
+            default = "as in the data" if p.default is None else repr(p.default)
+            print(f"      {pname:<24} {p.kind:<13} default {default}: {p.help}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from accordmap.build import build  # imports papermill/nbconvert only when building
+
+    try:
+        raw = params.parse_cli_values(args.param or [], args.report or list(params.REPORTS))
+        summary = build(args.agreements or None, args.report or None, raw, out_dir=args.out, data_dir=args.data,
+                        progress=lambda message: print(message, flush=True))
+    except DataErrors as errors:
+        _print_data_errors(errors)
+        print("accordmap: nothing was built; fix the data and run again (accordmap check lists the problems).",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except params.ParameterError as error:
+        print(f"accordmap: {error}", file=sys.stderr)
+        print("accordmap: nothing was built.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    built = [o for o in summary.outcomes if o.ok]
+    failed = [o for o in summary.outcomes if not o.ok]
+    print(f"\n{len(built)} report(s) built, {len(failed)} failed; index: {summary.index}")
+    for outcome in failed:
+        print(f"FAILED {outcome.job.relative_path}: {outcome.error}", file=sys.stderr)
+        if outcome.failed_notebook:
+            print(f"  executed notebook with the traceback: {outcome.failed_notebook}", file=sys.stderr)
+        print("  the previously published report, if any, was left unchanged.", file=sys.stderr)
+    return 0 if summary.ok else EXIT_FAILED_BUILD
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="accordmap", description=__doc__.splitlines()[0] + " Agreement data -> offline HTML reports.")
+    root.add_argument("--version", action="version", version=f"accordmap {__version__}")
+    sub = root.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_text: str, func) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--data", type=Path, default=DATA_DIR, help=f"data folder (default: {DATA_DIR})")
+        p.set_defaults(func=func)
+        return p
+
+    add("check", "Validate every data file; list all problems as file:line: field: message (exit 2 on any).", cmd_check)
+    add("list", "List the agreements, the reports and each report's parameters.", cmd_list)
+    b = add("build", "Check the data and parameters, then build reports/<agreement>/<report>.html and reports/index.html.",
+            cmd_build)
+    b.add_argument("agreements", nargs="*", metavar="AGREEMENT", help="agreement ids (default: all)")
+    b.add_argument("--report", action="append", choices=list(params.REPORTS),
+                   help="build only this report (repeatable; default: all)")
+    b.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
+                   help="report parameter, e.g. -p zone_max_km=25 (see accordmap list)")
+    b.add_argument("--out", type=Path, default=REPORTS_DIR, help=f"output folder (default: {REPORTS_DIR})")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,355 @@
+"""The schema of every data file, as strict pydantic models.
+
+Unknown keys are rejected everywhere (``extra="forbid"``) so a typo in a hand-edited YAML file
+is an error, not a silently ignored field. Cross-file references (a provision naming an actor,
+an event naming a source) are checked in :mod:`accordmap.load`, which sees all files at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    model_validator,
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- small types ----------------------------------------------------------------------------
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="lower-case id: a-z, 0-9, '-', '_'")]
+Text = Annotated[str, Field(min_length=1)]
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def _check_partial_date(value: object) -> str:
+    """A date of day (``2018-09-17``) or month (``2019-12``) precision that exists."""
+    if isinstance(value, dt.date):
+        value = value.isoformat()[:10]
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date (expected 'YYYY-MM-DD' or 'YYYY-MM')")
+    match = _PARTIAL_DATE.match(str(value))
+    if not match:
+        raise ValueError(f"{value!r} is not a date of day or month precision (expected 'YYYY-MM-DD' or 'YYYY-MM')")
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month), int(day or 1))
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a real date ({exc})") from None
+    return value
+
+
+PartialDate = Annotated[str, BeforeValidator(_check_partial_date)]
+
+
+def partial_date_start(value: str) -> dt.date:
+    """First day a partial date can mean: '2019-12' -> 2019-12-01."""
+    parts = [int(p) for p in value.split("-")]
+    return dt.date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
+
+
+def partial_date_label(value: str) -> str:
+    """'2018-09-17' -> '17 Sep 2018'; '2019-12' -> 'Dec 2019'."""
+    start = partial_date_start(value)
+    return start.strftime("%b %Y") if value.count("-") == 1 else f"{start.day} {start.strftime('%b %Y')}"
+
+
+def parse_day_date(value: object) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    text = str(value)
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+        raise ValueError(f"{text!r} is not a date of day precision (expected 'YYYY-MM-DD')")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a real date ({exc})") from None
+
+
+DayDate = Annotated[dt.date, BeforeValidator(parse_day_date)]
+SourceRefs = Annotated[list[Id], Field(min_length=1, description="ids from data/sources.yaml")]
+
+
+# --- sources --------------------------------------------------------------------------------
+
+SourceKind = Literal["agreement-text", "official", "news", "encyclopedia", "dataset", "database", "analysis"]
+
+
+class Source(Strict):
+    """A document a fact was read in."""
+
+    id: Id
+    title: Text
+    publisher: Text
+    date: PartialDate | None = Field(None, description="publication date; null when the page gives none")
+    url: HttpUrl | None = None
+    kind: SourceKind
+    accessed: PartialDate | None = Field(None, description="when it was read")
+    note: str | None = Field(None, description="how it was read, what it is; required when url is null")
+
+    @model_validator(mode="after")
+    def _url_or_note(self) -> Source:
+        if self.url is None and not self.note:
+            raise ValueError("a source without url needs a note saying where the text can be found")
+        return self
+
+
+class SourcesFile(Strict):
+    sources: list[Source]
+
+
+class Discrepancy(Strict):
+    """Sources that disagree: keep both, say who says what."""
+
+    note: Text
+    sources: SourceRefs
+
+
+# --- actors ---------------------------------------------------------------------------------
+
+ActorKind = Literal["state", "government", "armed-group", "coalition", "international-organisation", "population"]
+Side = Literal["government", "opposition", "neutral"]
+
+
+class Person(Strict):
+    name: Text
+    position: Text
+    sources: SourceRefs
+
+
+class Statement(Strict):
+    speaker: Text = Field(description="a name from the actor's people")
+    date: DayDate
+    agreement: Id | None = Field(None, description="the agreement the statement is about")
+    summary: Text = Field(description="paraphrase")
+    quote: str | None = Field(None, description="a few words as reported, when the source quotes them")
+    sources: SourceRefs
+
+
+RelationKind = Literal["backs", "opposes", "part-of", "formerly"]
+
+
+class Relation(Strict):
+    kind: RelationKind
+    target: Id = Field(description="an actor id")
+    since: PartialDate | None = None
+    note: Text
+    sources: SourceRefs
+
+
+class Actor(Strict):
+    id: Id
+    name: Text
+    short_name: str | None = None
+    kind: ActorKind
+    side: Side
+    description: Text
+    people: list[Person] = []
+    statements: list[Statement] = []
+    relations: list[Relation] = []
+    sources: SourceRefs
+
+
+class ActorsFile(Strict):
+    actors: list[Actor]
+
+
+# --- events ---------------------------------------------------------------------------------
+
+EventKind = Literal["context", "agreement", "deadline", "implementation", "military", "diplomatic"]
+
+
+class Event(Strict):
+    id: Id
+    date: PartialDate
+    title: Text
+    kind: EventKind
+    agreements: list[Id] = Field([], description="agreements the event belongs to")
+    actors: list[Id] = []
+    places: list[Id] = Field([], description="place ids from the 'places_layer' named in layers/catalog.yaml")
+    sources: SourceRefs
+    discrepancies: list[Discrepancy] = []
+
+
+class EventsFile(Strict):
+    events: list[Event]
+
+
+# --- layers ---------------------------------------------------------------------------------
+
+LayerKind = Literal["area", "line", "point"]
+
+
+class LayerStyle(Strict):
+    color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = "#555555"
+    fill_opacity: Annotated[float, Field(ge=0, le=1)] = 0.0
+    weight: Annotated[float, Field(gt=0, le=10)] = 2
+    dash: str | None = Field(None, description="SVG dash pattern, e.g. '6 4'")
+    radius: Annotated[float, Field(gt=0, le=20)] = 5
+    shown: bool = Field(True, description="drawn when the map opens (else only listed in the layer control)")
+
+
+class Layer(Strict):
+    """One GeoJSON file in data/layers/, EPSG:4326."""
+
+    id: Id
+    file: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+\.geojson$")]
+    title: Text
+    kind: LayerKind
+    as_of: PartialDate | None = Field(description="date the data describes; null when its source does not say")
+    sources: SourceRefs
+    licence: Text
+    attribution: Text = Field(description="credit line shown on maps")
+    accuracy: Literal["exact", "approximate"]
+    accuracy_km: Annotated[float, Field(gt=0)] | None = None
+    accuracy_note: str | None = None
+    name_property: str | None = Field(None, description="feature property holding a display name")
+    id_property: str | None = Field(None, description="feature property holding a place id (point layers)")
+    popup_properties: list[str] = []
+    region: tuple[float, float, float, float] = Field(
+        description="lon_min, lat_min, lon_max, lat_max that every feature must lie within (catches swapped lon/lat)"
+    )
+    style: LayerStyle = LayerStyle()
+
+    @model_validator(mode="after")
+    def _approximate_says_how(self) -> Layer:
+        if self.accuracy == "approximate" and not self.accuracy_note:
+            raise ValueError("an approximate layer needs accuracy_note saying what it was derived from")
+        lon0, lat0, lon1, lat1 = self.region
+        if not (-180 <= lon0 < lon1 <= 180 and -90 <= lat0 < lat1 <= 90):
+            raise ValueError("region must be lon_min, lat_min, lon_max, lat_max in degrees")
+        return self
+
+
+class LayerCatalog(Strict):
+    places_layer: Id = Field(description="the point layer whose id_property gives the place ids events use")
+    layers: list[Layer]
+
+
+# --- agreements -----------------------------------------------------------------------------
+
+
+def _layer_ref_shorthand(value: object) -> object:
+    return {"layer": value} if isinstance(value, str) else value
+
+
+class LayerRef(Strict):
+    """A layer, optionally only the features whose properties match ``where``."""
+
+    layer: Id
+    where: dict[str, str | int | float] | None = None
+
+
+LayerRefField = Annotated[LayerRef, BeforeValidator(_layer_ref_shorthand)]
+
+
+class BandGeography(Strict):
+    """A zone of depth [min_km, max_km] measured from a line, kept inside an area (e.g. a DMZ)."""
+
+    kind: Literal["band"]
+    label: Text
+    along: LayerRefField
+    within: LayerRefField | None = None
+    min_km: Annotated[float, Field(gt=0)]
+    max_km: Annotated[float, Field(gt=0)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BandGeography:
+        if self.min_km > self.max_km:
+            raise ValueError(f"min_km ({self.min_km}) is larger than max_km ({self.max_km})")
+        return self
+
+
+class CorridorGeography(Strict):
+    """A corridor of half_width_km either side of a route (e.g. a security corridor on a highway)."""
+
+    kind: Literal["corridor"]
+    label: Text
+    along: LayerRefField
+    within: LayerRefField | None = None
+    half_width_km: Annotated[float, Field(gt=0)]
+
+
+class FeaturesGeography(Strict):
+    """Points, lines or areas of a layer, referenced as they are (e.g. observation posts, highways)."""
+
+    kind: Literal["features"]
+    label: Text
+    layer: LayerRefField
+
+
+Geography = Annotated[
+    Union[BandGeography, CorridorGeography, FeaturesGeography], Field(discriminator="kind")
+]
+
+ProvisionCategory = Literal[
+    "status-quo", "ceasefire", "zone", "withdrawal", "patrol", "monitoring", "access",
+    "counter-terrorism", "procedure", "humanitarian",
+]
+
+
+class Provision(Strict):
+    id: Id
+    number: Annotated[int, Field(ge=0)] = Field(description="point or article number in the text")
+    text: Text = Field(description="own paraphrase, never copied prose")
+    category: ProvisionCategory
+    obligated: list[Id] = Field([], description="actor ids")
+    deadline: DayDate | None = None
+    deadline_note: str | None = None
+    geography: Geography | None = None
+    sources: SourceRefs
+    discrepancies: list[Discrepancy] = []
+
+
+PartyRole = Literal["signatory", "guarantor", "obligated", "affected", "mediator"]
+
+
+class Party(Strict):
+    actor: Id
+    roles: Annotated[list[PartyRole], Field(min_length=1)]
+    note: str | None = None
+
+
+class Signer(Strict):
+    name: Text
+    position: Text
+    actor: Id
+    sources: SourceRefs
+
+
+class DocumentRef(Strict):
+    symbol: Text = Field(description="e.g. UN document symbol S/2018/852")
+    title: Text
+    date: DayDate | None = None
+    sources: SourceRefs
+
+
+class Agreement(Strict):
+    id: Id
+    title: Text
+    short_title: Text
+    date_signed: DayDate
+    place: Text
+    amends: Id | None = Field(None, description="id of the agreement this one amends")
+    summary: Text
+    parties: Annotated[list[Party], Field(min_length=1)]
+    signed_by: list[Signer] = []
+    announced_by: list[Signer] = []
+    documents: list[DocumentRef] = []
+    map_layers: list[Id] = Field([], description="layers drawn on the map, bottom to top")
+    provisions: Annotated[list[Provision], Field(min_length=1)]
+    sources: SourceRefs
+    discrepancies: list[Discrepancy] = []
+    note: str | None = None

@@ -1,0 +1,162 @@
+"""Notebook sections: what each notebook cell calls, one short call per section.
+
+    from accordmap.sections import Report
+    report = Report("brief", agreement=agreement, zone_min_km=zone_min_km, ...)
+    report.header()
+    report.provisions()
+
+A :class:`Report` holds the loaded data, the checked parameters and the computed geometry;
+each method returns something a notebook displays (HTML, or a folium map in a frame) and has a
+``*_frame`` twin in :mod:`accordmap.tables` / :mod:`accordmap.timeline` for analysts.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from markupsafe import Markup
+
+from accordmap import maps, models, params, tables, timeline
+from accordmap.geometry import AgreementGeometry, build_geometry
+from accordmap.load import Dataset, load_cached
+from accordmap.markup import HTML, cite, source_entry, table
+
+
+class Report:
+    def __init__(self, report: str, dataset: Dataset | None = None, **parameters):
+        if report not in params.REPORTS:
+            raise params.ParameterError(f"unknown report {report!r}; reports: {', '.join(params.REPORTS)}")
+        self.report = report
+        self.dataset = dataset or load_cached()
+        self.parameters = params.resolve(self.dataset, report, parameters)
+        self.agreement: models.Agreement = self.dataset.agreements[self.parameters["agreement"]]
+        self.as_of = self.parameters.get("as_of")
+        # the brief shows the short timeline; its Sources list follows what is shown
+        self.short_timeline = report == "brief"
+
+    @functools.cached_property
+    def geometry(self) -> AgreementGeometry:
+        return build_geometry(
+            self.dataset, self.agreement,
+            zone_min_km=self.parameters.get("zone_min_km"),
+            zone_max_km=self.parameters.get("zone_max_km"),
+            corridor_half_width_km=self.parameters.get("corridor_half_width_km"),
+        )
+
+    def _cite(self, ids) -> Markup:
+        return cite(self.dataset, ids)
+
+    # --- sections ---------------------------------------------------------------------------
+
+    def header(self) -> HTML:
+        """Title, the agreement in one line, and the accuracy notice every report carries."""
+        a = self.agreement
+        title = f"{a.short_title}: {params.REPORTS[self.report]['title']}"
+        signed = f"{a.date_signed.day} {a.date_signed:%B %Y}"
+        amends = ""
+        if a.amends:
+            amends = Markup(" It amends the {}.").format(self.dataset.agreements[a.amends].short_title)
+        return HTML(Markup(
+            '<header class="report-header"><h1>{}</h1><p class="subtitle">{}, signed in {} on {}. {}{}</p>{}</header>'
+        ).format(title, a.title, a.place, signed, self._cite(a.sources), amends, self._accuracy_notice()))
+
+    def _accuracy_notice(self) -> Markup:
+        approximate = [self.dataset.layers[i] for i in self.agreement.map_layers
+                       if self.dataset.layers[i].accuracy == "approximate"]
+        if not approximate:
+            return Markup("")
+        worst = max((layer.accuracy_km or 0) for layer in approximate)
+        computed = ""
+        if any(p.geography and p.geography.kind in ("band", "corridor") for p in self.agreement.provisions):
+            computed = " The zones are computed from them, so they are approximate by as much."
+        items = Markup("").join(Markup("<li>{}: {}</li>").format(layer.title, layer.accuracy_note) for layer in approximate)
+        accuracy = f" (typical error up to {worst:g} km, worse in places)" if worst else ""
+        return Markup(
+            '<aside class="accuracy-notice" role="note"><strong>Approximate geography.</strong> '
+            "No official map of these lines exists; the lines and areas below are estimates{}.{}"
+            "<ul>{}</ul></aside>"
+        ).format(accuracy, computed, items)
+
+    def overview(self) -> HTML:
+        """Who, when, where, what."""
+        a, d = self.agreement, self.dataset
+        people = [Markup("{} ({}) {}").format(s.name, s.position, self._cite(s.sources))
+                  for s in [*a.signed_by, *a.announced_by]]
+        rows = [
+            ["What", Markup("{} {}").format(a.summary, self._cite(a.sources))],
+            ["When", f"signed {a.date_signed.day} {a.date_signed:%B %Y}"],
+            ["Where", a.place],
+            ["Parties", Markup("; ").join(Markup("{} ({})").format(tables.actor_name(d, p.actor), ", ".join(p.roles))
+                                          for p in a.parties)],
+        ]
+        if people:
+            rows.append(["Signed / announced by", Markup("; ").join(people)])
+        for doc in a.documents:
+            rows.append(["Document", Markup("{}: {}{} {}").format(
+                doc.symbol, doc.title, f", {doc.date.day} {doc.date:%b %Y}" if doc.date else "", self._cite(doc.sources))])
+        for item in a.discrepancies:
+            rows.append(["Sources differ", Markup("{} {}").format(item.note, self._cite(item.sources))])
+        if a.note:
+            rows.append(["Note", a.note])
+        return HTML(table(["", "Overview"], rows, "overview", row_header=True))
+
+    def provisions(self) -> HTML:
+        return HTML(tables.provisions_html(self.dataset, self.agreement, self.as_of))
+
+    def key_figures(self) -> HTML:
+        return HTML(tables.key_figures_html(self.dataset, self.agreement, self.geometry))
+
+    def map(self, height: int = 560, layers_open: bool = False) -> HTML:
+        """The folium map in a self-contained frame, with its accuracy note and a pointer to the table."""
+        m = maps.build_map(self.dataset, self.agreement, self.geometry,
+                           basemap=self.parameters.get("basemap"), height=height, layers_open=layers_open)
+        page = m.get_root().render()
+        label = f"Map of the {self.agreement.short_title}: layers and computed zones"
+        note = Markup("")
+        if self.geometry.accuracy_km:
+            note = Markup('<p class="map-note">Line of contact and zones are approximate: typically ±{:g} km, '
+                          "worse in places. The table of places inside the zone is the text alternative to this map.</p>"
+                          ).format(self.geometry.accuracy_km)
+        return HTML(Markup(
+            '<figure class="map"><iframe class="map-frame" title="{}" srcdoc="{}" style="height:{}px"></iframe>'
+            '<p class="print-only">The interactive map is not printed; see the table of places inside the zone.</p>'
+            "<figcaption>{}</figcaption>{}</figure>"
+        ).format(label, page, height, label, note))
+
+    def map_object(self):
+        """The folium.Map itself, for analysts who want to add to it."""
+        return maps.build_map(self.dataset, self.agreement, self.geometry, basemap=self.parameters.get("basemap"))
+
+    def places_in_zone(self) -> HTML:
+        return HTML(tables.places_in_zone_html(self.dataset, self.agreement, self.geometry))
+
+    def timeline(self) -> HTML:
+        short = self.short_timeline
+        frame = timeline.timeline_frame(self.dataset, self.agreement, self.as_of, short=short)
+        chart = timeline.timeline_chart_svg(frame, self.agreement, self.as_of)
+        caption = ("The agreement's dates and its run-up" if short else "Context, agreement, deadlines and what happened after")
+        if self.as_of:
+            caption += f", as known on {self.as_of.day} {self.as_of:%b %Y}"
+        legend = Markup('<p class="muted">Large dots: items of this agreement; hover a dot for its text.</p>')
+        return HTML(Markup('<figure class="timeline">{}{}</figure>{}').format(
+            chart, legend, timeline.timeline_table_html(self.dataset, frame, caption)))
+
+    def stakeholders(self) -> HTML:
+        return HTML(tables.stakeholders_html(self.dataset, self.agreement))
+
+    def obligations(self) -> HTML:
+        return HTML(tables.obligation_matrix_html(self.dataset, self.agreement))
+
+    def statements(self) -> HTML:
+        return HTML(tables.statements_html(self.dataset, self.agreement))
+
+    def sources(self) -> HTML:
+        """Every source behind the report, with links (http(s) only) and the map data credits."""
+        event_ids = timeline.timeline_frame(self.dataset, self.agreement, self.as_of, short=self.short_timeline)["id"].tolist()
+        ids = tables.sources_for(self.dataset, self.agreement, event_ids)
+        items = Markup("").join(source_entry(self.dataset.sources[i]) for i in ids)
+        credits = Markup("").join(
+            Markup("<li>{}: {} — licence {}</li>").format(layer.title, layer.attribution, layer.licence)
+            for layer in (self.dataset.layers[i] for i in self.agreement.map_layers))
+        return HTML(Markup('<ol class="sources">{}</ol><h3>Map data credits</h3><ul class="credits">{}</ul>')
+                    .format(items, credits))

@@ -1,0 +1,268 @@
+"""Validated models + geometry -> the report's tables.
+
+Each table exists twice: a pandas DataFrame of plain values (``*_frame``) for analysts working
+in a notebook, and an HTML rendering (``*_html``) with citations, for the published report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from markupsafe import Markup
+
+from accordmap import models
+from accordmap.geometry import AgreementGeometry, features_inside, length_inside_km
+from accordmap.load import Dataset
+from accordmap.markup import cite, table
+
+
+def actor_name(dataset: Dataset, actor_id: str) -> str:
+    actor = dataset.actors[actor_id]
+    return actor.short_name or actor.name
+
+
+def _deadline_status(deadline: dt.date | None, as_of: dt.date | None) -> str:
+    if deadline is None:
+        return ""
+    if as_of is None:
+        return ""
+    return "passed" if deadline < as_of else ("today" if deadline == as_of else "upcoming")
+
+
+# --- provisions -----------------------------------------------------------------------------
+
+
+def provisions_frame(dataset: Dataset, agreement: models.Agreement, as_of: dt.date | None = None) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "point": p.number,
+                "provision": p.text,
+                "category": p.category,
+                "obligated": ", ".join(actor_name(dataset, a) for a in p.obligated),
+                "deadline": p.deadline,
+                "deadline_note": p.deadline_note or "",
+                "status_at_as_of": _deadline_status(p.deadline, as_of),
+                "geography": p.geography.label if p.geography else "",
+                "sources": list(p.sources),
+                "id": p.id,
+            }
+            for p in agreement.provisions
+        ]
+    )
+
+
+def provisions_html(dataset: Dataset, agreement: models.Agreement, as_of: dt.date | None = None) -> Markup:
+    rows = []
+    for p in agreement.provisions:
+        deadline = _date_label(p.deadline) if p.deadline else "none"
+        if p.deadline_note:
+            deadline += f" ({p.deadline_note})"
+        status = _deadline_status(p.deadline, as_of)
+        if status:
+            deadline += f" — {status} at {_date_label(as_of)}"
+        text = Markup("{} {}").format(p.text, cite(dataset, p.sources))
+        for d in p.discrepancies:
+            text += Markup('<div class="discrepancy">Sources differ: {} {}</div>').format(d.note, cite(dataset, d.sources))
+        rows.append([
+            str(p.number), text, p.category,
+            ", ".join(actor_name(dataset, a) for a in p.obligated) or "—",
+            deadline, p.geography.label if p.geography else "—",
+        ])
+    return table(["Point", "Provision (paraphrase)", "Category", "Obligated", "Deadline", "Geography"], rows,
+                 "provisions", caption=f"Provisions of the {agreement.short_title}", row_header=True)
+
+
+def _date_label(value: dt.date | None) -> str:
+    return f"{value.day} {value.strftime('%b %Y')}" if value else ""
+
+
+# --- key figures ----------------------------------------------------------------------------
+
+
+def key_figures_frame(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> pd.DataFrame:
+    """Per zone: area, towns and observation posts inside, km of each route inside."""
+    point_layers = [dataset.layers[i] for i in agreement.map_layers if dataset.layers[i].kind == "point"]
+    line_refs = [p.geography.layer for p in agreement.provisions
+                 if p.geography and p.geography.kind == "features" and dataset.layers[p.geography.layer.layer].kind == "line"]
+    records = []
+    for zone in geometry.zones:
+        record: dict[str, object] = {"zone": zone.name, "area_km2": round(zone.area_km2)}
+        for layer in point_layers:
+            inside = features_inside(dataset.layer_frame(layer.id), zone, geometry.crs)
+            names = inside[layer.name_property].astype(str).tolist() if layer.name_property else []
+            record[f"{layer.title}: count inside"] = len(inside)
+            record[f"{layer.title}: inside"] = ", ".join(names)
+        for ref in line_refs:
+            layer = dataset.layers[ref.layer]
+            lengths = length_inside_km(dataset.layer_frame(ref), zone, geometry.crs, by=layer.name_property)
+            for key, km in lengths.items():
+                record[f"{key}: km inside"] = km
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def key_figures_html(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> Markup:
+    frame = key_figures_frame(dataset, agreement, geometry)
+    if frame.empty:
+        return Markup("<p>This agreement declares no zone or corridor, so there are no zone figures.</p>")
+    rows = []
+    for column in frame.columns[1:]:
+        label = "Area (km²)" if column == "area_km2" else column
+        values = [f"{v:,}" if isinstance(v, (int, float)) and not isinstance(v, bool) else (v or "none")
+                  for v in frame[column].tolist()]
+        rows.append([label, *values])
+    caption = "Key figures, computed from the approximate layers (exact geometry, metric CRS " + geometry.crs.name + ")"
+    return table(["Figure", *frame["zone"].tolist()], rows, "key-figures", caption=caption, row_header=True)
+
+
+# --- places in the zone ---------------------------------------------------------------------
+
+
+def places_in_zone_frame(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> pd.DataFrame:
+    """Every place of the agreement's point layers inside the widest zone, nearest the line first."""
+    zone = geometry.outer_zone
+    if zone is None:
+        return pd.DataFrame(columns=["place", "layer", "in_narrowest_zone", "governorate"])
+    narrow = min((z for z in geometry.zones if z.provision_id == zone.provision_id), key=lambda z: z.distance_km)
+    records = []
+    for layer_id in agreement.map_layers:
+        layer = dataset.layers[layer_id]
+        if layer.kind != "point":
+            continue
+        frame = dataset.layer_frame(layer_id)
+        inside = features_inside(frame, zone, geometry.crs)
+        in_narrow = set(features_inside(frame, narrow, geometry.crs).index)
+        for index, row in inside.iterrows():
+            records.append({
+                "place": str(row[layer.name_property]) if layer.name_property else str(index),
+                "layer": layer.title,
+                "in_narrowest_zone": index in in_narrow,
+                "governorate": str(row.get("ADM1_EN", "") or ""),
+                "lat": round(row.geometry.y, 5),
+                "lon": round(row.geometry.x, 5),
+            })
+    return pd.DataFrame(records)
+
+
+def places_in_zone_html(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> Markup:
+    frame = places_in_zone_frame(dataset, agreement, geometry)
+    zone = geometry.outer_zone
+    if zone is None or frame.empty:
+        return Markup("<p>No mapped place lies inside a computed zone.</p>")
+    narrow = min(z.distance_km for z in geometry.zones if z.provision_id == zone.provision_id)
+    rows = [[r.place, r.layer, "yes" if r.in_narrowest_zone else f"no (only within {zone.distance_km:g} km)",
+             r.governorate, f"{r.lat:.5f}, {r.lon:.5f}"] for r in frame.itertuples()]
+    return table(["Place", "Layer", f"Within {narrow:g} km", "Governorate", "Lat, lon"], rows, "places-in-zone",
+                 caption=f"Places inside the {zone.name} (text alternative to the map)", row_header=True)
+
+
+# --- stakeholders ---------------------------------------------------------------------------
+
+
+def _agreement_actor_ids(agreement: models.Agreement) -> list[str]:
+    ids = [p.actor for p in agreement.parties]
+    for provision in agreement.provisions:
+        ids += [a for a in provision.obligated if a not in ids]
+    return ids
+
+
+def roles_frame(dataset: Dataset, agreement: models.Agreement) -> pd.DataFrame:
+    roles = {p.actor: list(p.roles) for p in agreement.parties}
+    for provision in agreement.provisions:
+        for actor_id in provision.obligated:
+            roles.setdefault(actor_id, [])
+            if "obligated" not in roles[actor_id]:
+                roles[actor_id].append("obligated")
+    return pd.DataFrame([
+        {"actor": dataset.actors[a].name, "kind": dataset.actors[a].kind, "side": dataset.actors[a].side,
+         "roles": ", ".join(roles[a]), "id": a}
+        for a in _agreement_actor_ids(agreement)
+    ])
+
+
+def stakeholders_html(dataset: Dataset, agreement: models.Agreement) -> Markup:
+    roles = roles_frame(dataset, agreement).set_index("id")
+    rows = []
+    for actor_id in roles.index:
+        actor = dataset.actors[actor_id]
+        people = Markup("; ").join(Markup("{} ({}) {}").format(p.name, p.position, cite(dataset, p.sources)) for p in actor.people)
+        relations = Markup("; ").join(
+            Markup("{} {}{}: {} {}").format(r.kind, actor_name(dataset, r.target),
+                                            f" since {models.partial_date_label(r.since)}" if r.since else "",
+                                            r.note, cite(dataset, r.sources))
+            for r in actor.relations)
+        rows.append([Markup("{} {}").format(actor.name, cite(dataset, actor.sources)), actor.kind, actor.side,
+                     roles.loc[actor_id, "roles"], people or "—", relations or "—"])
+    return table(["Actor", "Kind", "Side", "Role in this agreement", "Key people", "Relations"], rows,
+                 "stakeholders", caption=f"Stakeholders of the {agreement.short_title}", row_header=True)
+
+
+def obligation_matrix_frame(dataset: Dataset, agreement: models.Agreement) -> pd.DataFrame:
+    """Actors x provisions: True where the provision obligates the actor."""
+    actors = _agreement_actor_ids(agreement)
+    data = {f"{p.number}": [a in p.obligated for a in actors] for p in agreement.provisions}
+    return pd.DataFrame(data, index=[dataset.actors[a].name for a in actors])
+
+
+def obligation_matrix_html(dataset: Dataset, agreement: models.Agreement) -> Markup:
+    matrix = obligation_matrix_frame(dataset, agreement)
+    columns = ["Actor"] + [Markup('<abbr title="{}">{}</abbr>').format(p.text, p.number) for p in agreement.provisions]
+    rows = [[name, *[Markup('<span class="obliged" aria-label="obligated">●</span>') if v else "" for v in row]]
+            for name, row in zip(matrix.index, matrix.itertuples(index=False))]
+    return table(columns, rows, "obligations",
+                 caption="Who is obligated by which point (● = obligated; hover a point number for its text)",
+                 row_header=True)
+
+
+def statements_frame(dataset: Dataset, agreement: models.Agreement) -> pd.DataFrame:
+    return pd.DataFrame([
+        {"date": s.date, "speaker": s.speaker, "actor": actor.name, "summary": s.summary, "quote": s.quote or "",
+         "sources": list(s.sources)}
+        for actor in dataset.actors.values() for s in actor.statements if s.agreement == agreement.id
+    ], columns=["date", "speaker", "actor", "summary", "quote", "sources"])
+
+
+def statements_html(dataset: Dataset, agreement: models.Agreement) -> Markup:
+    frame = statements_frame(dataset, agreement).sort_values("date", kind="stable")
+    if frame.empty:
+        return Markup("<p>No statements about this agreement are recorded in the data.</p>")
+    rows = [[_date_label(r.date), Markup("{} <span class='muted'>({})</span>").format(r.speaker, r.actor),
+             Markup("{}{} {}").format(r.summary, Markup(' <q>{}</q>').format(r.quote) if r.quote else "",
+                                      cite(dataset, r.sources))]
+            for r in frame.itertuples()]
+    return table(["Date", "Speaker", "Statement (paraphrase; quoted words as reported)"], rows, "statements",
+                 caption="Statements on the agreement")
+
+
+# --- sources --------------------------------------------------------------------------------
+
+
+def sources_for(dataset: Dataset, agreement: models.Agreement, event_ids: list[str] | None = None) -> list[str]:
+    """Every source behind what a report of this agreement shows, in first-cited order."""
+    ids: list[str] = []
+
+    def add(values):
+        ids.extend(v for v in values if v not in ids)
+
+    add(agreement.sources)
+    for part in [*agreement.signed_by, *agreement.announced_by, *agreement.documents, *agreement.discrepancies]:
+        add(part.sources)
+    for provision in agreement.provisions:
+        add(provision.sources)
+        for d in provision.discrepancies:
+            add(d.sources)
+    for actor_id in _agreement_actor_ids(agreement):
+        actor = dataset.actors[actor_id]
+        add(actor.sources)
+        for part in [*actor.people, *actor.relations, *[s for s in actor.statements if s.agreement == agreement.id]]:
+            add(part.sources)
+    for event in dataset.events:
+        if event_ids is not None and event.id in event_ids:
+            add(event.sources)
+            for d in event.discrepancies:
+                add(d.sources)
+    for layer_id in agreement.map_layers:
+        add(dataset.layers[layer_id].sources)
+    return ids

@@ -1,0 +1,93 @@
+"""The default build, as a reader sees it: every report and the index, with the seed's facts sourced."""
+
+import re
+from html import unescape
+
+import pytest
+
+from accordmap.params import REPORTS
+
+AGREEMENTS = ["sochi-2018", "moscow-2020"]
+MAX_BYTES = 1_500_000
+
+
+def text_of(html: str) -> str:
+    """Visible text, roughly: tags and the map's srcdoc removed, entities decoded, spaces folded."""
+    html = re.sub(r'srcdoc="[^"]*"', "", html)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+@pytest.fixture(scope="module")
+def brief(built_reports):
+    return (built_reports / "sochi-2018" / "brief.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("agreement", AGREEMENTS)
+@pytest.mark.parametrize("report", list(REPORTS))
+def test_every_report_is_built_small_and_says_what_it_was_built_from(built_reports, agreement, report):
+    path = built_reports / agreement / f"{report}.html"
+    assert path.exists()
+    assert path.stat().st_size <= MAX_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+    html = path.read_text(encoding="utf-8")
+    text = text_of(html)
+    assert "Generated" in text and "data version" in text and f"agreement={agreement}" in text
+    assert "Approximate geography" in text and re.search(r"typical error up to \d+(\.\d)? km", text)
+
+
+@pytest.mark.parametrize("agreement", AGREEMENTS)
+@pytest.mark.parametrize("report", list(REPORTS))
+def test_reports_load_nothing_from_the_network(built_reports, agreement, report):
+    html = (built_reports / agreement / f"{report}.html").read_text(encoding="utf-8")
+    for page in [html, *[unescape(m) for m in re.findall(r'srcdoc="([^"]*)"', html)]]:
+        assert not re.search(r"<script[^>]+src=", page)
+        assert not re.search(r"<link[^>]+href=", page)
+        assert not re.search(r"<img[^>]+src=[\"']?(?!data:)", page)
+        assert not re.search(r"url\((?![\"']?(data:|#))", page)  # '#': same-document reference
+
+
+def test_brief_shows_the_seed_facts_each_with_a_source(brief):
+    text = text_of(brief)
+    for fact in ["15 to 20 km", "15 Oct 2018", "10 Oct 2018", "Tanks, multiple rocket launchers", "radical",
+                 "al-Nusra", "HTS", "patrol", "M4", "M5", "31 Dec 2018", "by the end of 2018"]:
+        assert fact in text, fact
+    # each provision row carries at least one citation link into the Sources list
+    rows = re.findall(r"<tr><th scope=\"row\">\d+</th>(.*?)</tr>", brief, flags=re.S)
+    assert len(rows) == 10 and all('class="cite"' in row for row in rows)
+    for cited in set(re.findall(r'class="cite" href="#(source-[^"]+)"', brief)):
+        assert f'id="{cited}"' in brief, f"citation {cited} has no entry in Sources"
+
+
+def test_brief_has_the_statements_of_putin_erdogan_and_shoigu_with_sources(brief):
+    table = re.search(r'<table class="statements">.*?</table>', brief, flags=re.S).group(0)
+    for speaker in ["Vladimir Putin", "Recep Tayyip Erdo", "Sergei Shoigu"]:
+        row = next(r for r in re.findall(r"<tr>.*?</tr>", table, flags=re.S) if speaker in r)
+        assert 'class="cite"' in row
+
+
+def test_brief_key_figures_give_zone_areas_for_both_depths(brief):
+    text = text_of(brief)
+    assert re.search(r"Demilitarised zone, 15 km deep .*Demilitarised zone, 20 km deep", text)
+    areas = [int(a.replace(",", "")) for a in re.findall(r"Area \(km²\) ([\d,]+) ([\d,]+)", text)[0]]
+    assert 3000 < areas[0] < areas[1] < 5000
+    assert "M4" in text and "km inside" in text
+
+
+def test_map_draws_the_computed_zone_and_credits_the_data(built_reports):
+    html = (built_reports / "sochi-2018" / "zone-map.html").read_text(encoding="utf-8")
+    page = unescape(re.search(r'srcdoc="([^"]*)"', html).group(1))
+    assert "Demilitarised zone, 20 km deep (computed, approximate)" in page
+    assert "Demilitarised zone, 15 km deep (computed, approximate)" in page
+    assert '"type": "Polygon"' in page or '"type": "MultiPolygon"' in page
+    for credit in ["OCHA", "GeoNames", "Natural Earth", "CC BY-SA 4.0"]:
+        assert credit in page
+    text = text_of(html)
+    assert "Places inside the" in text and "Saraqib" in text
+
+
+def test_index_links_every_report(built_reports):
+    html = (built_reports / "index.html").read_text(encoding="utf-8")
+    for agreement in AGREEMENTS:
+        for report in REPORTS:
+            assert f'href="{agreement}/{report}.html"' in html
+    assert "Sochi memorandum" in html

@@ -1,0 +1,50 @@
+"""Parameters are checked before any notebook runs, with the list of valid ones."""
+
+import datetime as dt
+
+import pytest
+
+from accordmap import params
+
+
+def test_defaults_build_the_sochi_report(dataset):
+    values = params.resolve(dataset, "brief", {})
+    assert values["agreement"] == "sochi-2018" and values["basemap"] == "none" and values["zone_min_km"] is None
+
+
+def test_cli_strings_are_typed(dataset):
+    values = params.resolve(dataset, "brief", {"zone_min_km": "12.5", "as_of": "2018-10-20"})
+    assert values["zone_min_km"] == 12.5 and values["as_of"] == dt.date(2018, 10, 20)
+
+
+def test_unknown_parameter_lists_the_valid_ones():
+    with pytest.raises(params.ParameterError) as err:
+        params.parse_cli_values(["zone_depth=5"], ["zone-map"])
+    message = str(err.value)
+    assert "unknown parameter 'zone_depth'" in message
+    for name in ("zone_min_km", "zone_max_km", "corridor_half_width_km", "basemap"):
+        assert name in message
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ({"zone_min_km": "abc"}, "zone_min_km='abc' is not a valid number"),
+        ({"zone_min_km": "-3"}, "zone_min_km=-3 is impossible"),
+        ({"zone_min_km": "25"}, "zone_min_km (25) is larger than zone_max_km (20)"),
+        ({"zone_min_km": "18", "zone_max_km": "16"}, "zone_min_km (18) is larger than zone_max_km (16)"),
+        ({"as_of": "2018-02-30"}, "is not a real date"),
+        ({"as_of": "2030-01-01"}, "as_of 2030-01-01 is outside the data"),
+        ({"basemap": "NoSuchTiles"}, "basemap 'NoSuchTiles' is not"),
+        ({"agreement": "nowhere-1999"}, "agreement 'nowhere-1999' not found; known agreements: moscow-2020, sochi-2018"),
+    ],
+)
+def test_impossible_values_are_refused(dataset, raw, expected):
+    with pytest.raises(params.ParameterError) as err:
+        params.resolve(dataset, "brief", raw)
+    assert expected in str(err.value)
+
+
+def test_a_parameter_the_report_does_not_take_is_refused(dataset):
+    with pytest.raises(params.ParameterError, match="unknown parameter.*basemap.*for report 'timeline'"):
+        params.resolve(dataset, "timeline", {"basemap": "osm"})
