@@ -76,6 +76,7 @@ MAP_CSS = """
 .accordmap-legend h4 { margin: 0 0 3px; font-size: 12px; }
 .accordmap-legend .row { display: flex; align-items: center; gap: 5px; margin: 1px 0; }
 .leaflet-control-attribution { font-size: 10px; max-width: 70%; }
+.leaflet-container .leaflet-control-layers { font-size: 12px; line-height: 1.3; }
 .accordmap-legend svg { flex: none; }
 .accordmap-legend .note { margin-top: 4px; font-size: 11px; color: #333; }
 """
@@ -264,9 +265,13 @@ def build_map(
     _Attribution(" | ".join(attributions)).add_to(m)
     folium.LayerControl(collapsed=not layers_open).add_to(m)
 
+    # open on the zones with a margin of context around them
     bounds_frame = zones if not zones.empty else dataset.layer_frame(agreement.map_layers[-1]).to_crs(geometry.crs)
-    x0, y0, x1, y1 = bounds_frame.to_crs(4326).total_bounds
-    m.fit_bounds([[y0, x0], [y1, x1]], padding=(10, 10))
+    x0, y0, x1, y1 = bounds_frame.total_bounds
+    margin = 0.15 * max(x1 - x0, y1 - y0)
+    corners = gpd.GeoSeries(shapely.points([x0 - margin, x1 + margin], [y0 - margin, y1 + margin]), crs=geometry.crs)
+    (lon0, lat0), (lon1, lat1) = shapely.get_coordinates(corners.to_crs(4326).values)
+    m.fit_bounds([[lat0, lon0], [lat1, lon1]])
     return m
 
 
