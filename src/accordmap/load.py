@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -106,34 +108,110 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     for item in loc:
         if isinstance(item, int):
             parts[-1:] = [f"{parts[-1] if parts else ''}[{item}]"]
-        elif item in ("band", "corridor", "features") and parts and parts[-1].startswith("geography"):
+        elif item in _GEOGRAPHY_TAGS and parts and parts[-1].startswith("geography"):
             continue  # pydantic's tag of the discriminated union, not a key in the file
         else:
             parts.append(str(item))
     return ".".join(parts) or "(top level)"
 
 
-_EXPECTED = {
-    "extra_forbidden": "unknown key (remove it, or check its spelling against the README)",
-    "missing": "required key is missing",
+_GEOGRAPHY_TAGS = ("band", "corridor", "features")
+
+
+def _model_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed in the mapping at ``loc`` (for 'unknown key' messages)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        elif part in _GEOGRAPHY_TAGS:
+            current = {"band": models.BandGeography, "corridor": models.CorridorGeography,
+                       "features": models.FeaturesGeography}[part]
+            continue
+        else:
+            return []
+        current = _unwrap(current)
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """list[X] / X | None / Annotated[X, ...] -> X (the first model found)."""
+    for _ in range(6):
+        args = typing.get_args(annotation)
+        if not args:
+            return annotation
+        models_in = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        annotation = models_in[0] if models_in else next((a for a in args if a is not type(None)), args[0])
+    return annotation
+
+
+_EXPECTED_BY_TYPE = {
+    "missing": "required key is missing (expected it in this mapping)",
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "list_type": "expected a list",
+    "tuple_type": "expected a list",
+    "dict_type": "expected a mapping of keys to values",
+    "model_type": "expected a mapping of keys to values",
+    "model_attributes_type": "expected a mapping of keys to values",
+    "url_parsing": "expected an http(s) URL",
+    "url_scheme": "expected an http(s) URL",
+    "union_tag_invalid": "expected kind: band, corridor or features",
+    "union_tag_not_found": "expected a kind key: band, corridor or features",
 }
+
+
+def _describe(err: dict[str, Any], model: type[BaseModel]) -> str:
+    """One pydantic error as 'what is wrong (expected ...)'."""
+    kind, loc = err["type"], tuple(err["loc"])
+    got = err.get("input")
+    got_text = f"{got!r}" if not isinstance(got, (dict, list)) else type(got).__name__
+    if kind == "extra_forbidden":
+        allowed = _model_keys(model, loc[:-1])
+        hint = f"expected one of: {', '.join(allowed)}" if allowed else "expected a key listed in the README"
+        return f"unknown key ({hint}; check its spelling)"
+    if kind == "missing":
+        return _EXPECTED_BY_TYPE[kind]
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        return f"{ctx.get('tag')!r} is not a kind of geography (expected one of {ctx.get('expected_tags')})"
+    if kind in _EXPECTED_BY_TYPE:
+        return f"wrong value {got_text} ({_EXPECTED_BY_TYPE[kind]})"
+    message = err["msg"].removeprefix("Value error, ")
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"{got_text} is not allowed (expected one of {expected})"
+    if kind == "string_pattern_mismatch":
+        return f"{got_text} is not a valid id (expected lower case letters, digits, '-' or '_')"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal", "too_short", "too_long",
+                "string_too_short"):
+        return f"wrong value {got_text} ({message[0].lower()}{message[1:]})".replace("(input should be", "(expected")
+    if "(expected" not in message:
+        message += f" (got {got_text})" if not isinstance(got, (dict, list)) else ""
+    return message
 
 
 def _validate(doc: _YamlDoc, rel: str, model: type[BaseModel]) -> tuple[BaseModel | None, list[DataError]]:
     if not isinstance(doc.data, dict):
-        return None, [DataError(rel, 1, "(top level)", "expected a mapping of keys to values")]
+        return None, [DataError(rel, 1, "(top level)", "the file is not a mapping (expected keys and values, see the README)")]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
         errors = []
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
-            clean_loc = tuple(p for p in loc if p not in ("band", "corridor", "features"))
-            message = _EXPECTED.get(err["type"], err["msg"].removeprefix("Value error, "))
-            if (err["type"] not in _EXPECTED and "input" in err and not isinstance(err["input"], (dict, list))
-                    and repr(err["input"]) not in message):
-                message += f" (got {err['input']!r})"
-            errors.append(DataError(rel, doc.line_of(clean_loc), _field_name(loc), message))
+            if err["type"] == "union_tag_invalid":
+                loc += ("kind",)  # point at the kind key, not the whole mapping
+            clean_loc = tuple(p for p in loc if p not in _GEOGRAPHY_TAGS)
+            errors.append(DataError(rel, doc.line_of(clean_loc), _field_name(loc), _describe(err, model)))
         return None, errors
 
 
@@ -261,15 +339,15 @@ def _load(data_dir: Path) -> tuple[Dataset | None, list[DataError]]:
         sources={s.id for s in sources_file.sources},
         actors={a.id for a in actors_file.actors},
         layers={layer.id for layer in catalog.layers},
-        agreements=set(agreements),
+        # every agreement file's id, valid or not: one broken agreement should not make others' references fail
+        agreements=set(agreements) | {path.stem for path in (data_dir / "agreements").glob("*.yaml")},
     )
     refs.duplicates(rel(data_dir / "sources.yaml"), sources_doc, "sources", [s.id for s in sources_file.sources])
     refs.duplicates(rel(data_dir / "actors.yaml"), actors_doc, "actors", [a.id for a in actors_file.actors])
     refs.duplicates(rel(data_dir / "events.yaml"), events_doc, "events", [e.id for e in events_file.events])
     refs.duplicates(rel(data_dir / "layers/catalog.yaml"), catalog_doc, "layers", [layer.id for layer in catalog.layers])
 
-    place_ids = _check_layers(data_dir, catalog, catalog_doc, rel, errors)
-    refs.places = place_ids
+    refs.places = _check_layers(data_dir, catalog, catalog_doc, rel, errors)
 
     refs.walk(rel(data_dir / "actors.yaml"), actors_doc, actors_file)
     refs.walk(rel(data_dir / "events.yaml"), events_doc, events_file)
@@ -313,7 +391,7 @@ class _ReferenceChecker:
     actors: set[str]
     layers: set[str]
     agreements: set[str]
-    places: set[str] = field(default_factory=set)
+    places: set[str] | None = None  # None: the places layer is unreadable, so place ids are not checked
 
     def _kinds(self, name: str) -> tuple[str, set[str]] | None:
         return {
@@ -324,7 +402,7 @@ class _ReferenceChecker:
             "target": ("actor", self.actors),
             "layer": ("layer", self.layers),
             "map_layers": ("layer", self.layers),
-            "places": ("place", self.places),
+            "places": ("place", self.places) if self.places is not None else None,
             "agreements": ("agreement", self.agreements),
             "agreement": ("agreement", self.agreements),
             "amends": ("agreement", self.agreements),
@@ -377,8 +455,8 @@ _GEOMETRY_KINDS = {
 _WGS84_NAMES = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "EPSG:4326"}
 
 
-def _check_layers(data_dir: Path, catalog: models.LayerCatalog, doc: _YamlDoc, rel, errors: list[DataError]) -> set[str]:
-    """Check each catalogued GeoJSON file; return the place ids of the places layer."""
+def _check_layers(data_dir: Path, catalog: models.LayerCatalog, doc: _YamlDoc, rel, errors: list[DataError]) -> set[str] | None:
+    """Check each catalogued GeoJSON file; return the place ids of the places layer (None if unreadable)."""
     import shapely
 
     layer_dir = data_dir / "layers"
@@ -388,7 +466,7 @@ def _check_layers(data_dir: Path, catalog: models.LayerCatalog, doc: _YamlDoc, r
         if path.name not in listed:
             errors.append(DataError(rel(path), None, "(file)",
                                     f"no entry in {catalog_file} (expected a layer with file: {path.name}, or remove the file)"))
-    place_ids: set[str] = set()
+    place_ids: set[str] | None = None
     layers = {layer.id: (index, layer) for index, layer in enumerate(catalog.layers)}
     if catalog.places_layer not in layers:
         errors.append(DataError(catalog_file, doc.line_of(("places_layer",)), "places_layer",
@@ -402,46 +480,55 @@ def _check_layers(data_dir: Path, catalog: models.LayerCatalog, doc: _YamlDoc, r
                                     f"file {layer.file} does not exist in {rel(layer_dir)} (expected the GeoJSON file there)"))
             continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            data = json.loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
             errors.append(DataError(file, getattr(exc, "lineno", None), "(json)", f"not valid JSON: {exc} (expected a GeoJSON FeatureCollection)"))
             continue
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
-            errors.append(DataError(file, None, "type", "not a GeoJSON FeatureCollection (expected \"type\": \"FeatureCollection\" with a features list)"))
+            errors.append(DataError(file, 1, "type", "not a GeoJSON FeatureCollection (expected \"type\": \"FeatureCollection\" with a features list)"))
             continue
         crs_name = ((data.get("crs") or {}).get("properties") or {}).get("name")
         if crs_name and crs_name not in _WGS84_NAMES:
-            errors.append(DataError(file, None, "crs", f"CRS is {crs_name} (expected EPSG:4326 lon/lat, as GeoJSON requires; reproject the file)"))
+            errors.append(DataError(file, text.count("\n", 0, max(text.find('"crs"'), 0)) + 1, "crs", f"CRS is {crs_name} (expected EPSG:4326 lon/lat, as GeoJSON requires; reproject the file)"))
             continue
+        if layer.id == catalog.places_layer:
+            place_ids = set()
         lon0, lat0, lon1, lat1 = layer.region
+        # JSON parsers give no line numbers; find each feature's '"type": "Feature"' instead
+        feature_lines = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r'"type"\s*:\s*"Feature"(?!Collection)', text)]
         for number, feature in enumerate(data["features"]):
             where = f"features[{number}]"
+            line = feature_lines[number] if number < len(feature_lines) else None
+            if not isinstance(feature, dict) or feature.get("type") != "Feature":
+                errors.append(DataError(file, line, where, "not a GeoJSON Feature (expected {\"type\": \"Feature\", \"geometry\": ..., \"properties\": ...})"))
+                continue
             try:
                 geometry = shapely.geometry.shape(feature["geometry"])
             except Exception as exc:  # noqa: BLE001 - any malformed geometry is reported, not raised
-                errors.append(DataError(file, None, f"{where}.geometry", f"cannot be read ({exc}) (expected a GeoJSON geometry)"))
+                errors.append(DataError(file, line, f"{where}.geometry", f"cannot be read ({exc}) (expected a GeoJSON geometry)"))
                 continue
             if geometry.is_empty:
-                errors.append(DataError(file, None, f"{where}.geometry", "geometry is empty (expected coordinates)"))
+                errors.append(DataError(file, line, f"{where}.geometry", "geometry is empty (expected coordinates)"))
                 continue
             if geometry.geom_type not in _GEOMETRY_KINDS[layer.kind] and not (
                 geometry.geom_type == "GeometryCollection"
                 and all(g.geom_type in _GEOMETRY_KINDS[layer.kind] for g in geometry.geoms)
             ):
-                errors.append(DataError(file, None, f"{where}.geometry",
+                errors.append(DataError(file, line, f"{where}.geometry",
                                         f"{geometry.geom_type} in a layer of kind {layer.kind!r} (expected {' or '.join(sorted(_GEOMETRY_KINDS[layer.kind]))})"))
             if not geometry.is_valid:
-                errors.append(DataError(file, None, f"{where}.geometry",
+                errors.append(DataError(file, line, f"{where}.geometry",
                                         f"invalid geometry: {shapely.is_valid_reason(geometry)} (expected a valid, non-self-intersecting shape)"))
             x0, y0, x1, y1 = geometry.bounds
             if x0 < lon0 or x1 > lon1 or y0 < lat0 or y1 > lat1:
                 hint = " - are longitude and latitude swapped?" if lat0 <= x0 <= lat1 and lon0 <= y0 <= lon1 else ""
-                errors.append(DataError(file, None, f"{where}.geometry",
+                errors.append(DataError(file, line, f"{where}.geometry",
                                         f"lies outside the layer's region {list(layer.region)} (bounds {[round(v, 4) for v in geometry.bounds]}){hint} (expected lon/lat inside the region set in {catalog_file})"))
-            props = feature.get("properties") or {}
+            props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
             for key in filter(None, [layer.name_property, layer.id_property, *layer.popup_properties]):
                 if key not in props:
-                    errors.append(DataError(file, None, f"{where}.properties.{key}",
+                    errors.append(DataError(file, line, f"{where}.properties.{key}",
                                             f"property missing (expected it, since {catalog_file} names it for layer {layer.id!r})"))
             if layer.id == catalog.places_layer and layer.id_property:
                 place_ids.add(str(props.get(layer.id_property)))

@@ -47,7 +47,7 @@ def _check_partial_date(value: object) -> str:
     try:
         dt.date(int(year), int(month), int(day or 1))
     except ValueError as exc:
-        raise ValueError(f"{value!r} is not a real date ({exc})") from None
+        raise ValueError(f"{value!r} is not a real date: {exc} (expected a date that exists)") from None
     return value
 
 
@@ -75,7 +75,7 @@ def parse_day_date(value: object) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"{text!r} is not a real date ({exc})") from None
+        raise ValueError(f"{text!r} is not a real date: {exc} (expected a date that exists)") from None
 
 
 DayDate = Annotated[dt.date, BeforeValidator(parse_day_date)]
@@ -102,7 +102,7 @@ class Source(Strict):
     @model_validator(mode="after")
     def _url_or_note(self) -> Source:
         if self.url is None and not self.note:
-            raise ValueError("a source without url needs a note saying where the text can be found")
+            raise ValueError("url is null and there is no note (expected a url, or a note saying where the text can be found)")
         return self
 
 
@@ -226,10 +226,10 @@ class Layer(Strict):
     @model_validator(mode="after")
     def _approximate_says_how(self) -> Layer:
         if self.accuracy == "approximate" and not self.accuracy_note:
-            raise ValueError("an approximate layer needs accuracy_note saying what it was derived from")
+            raise ValueError("accuracy is approximate but accuracy_note is missing (expected a note saying what the layer was derived from)")
         lon0, lat0, lon1, lat1 = self.region
         if not (-180 <= lon0 < lon1 <= 180 and -90 <= lat0 < lat1 <= 90):
-            raise ValueError("region must be lon_min, lat_min, lon_max, lat_max in degrees")
+            raise ValueError(f"region {list(self.region)} is not a box (expected lon_min, lat_min, lon_max, lat_max in degrees)")
         return self
 
 
@@ -268,7 +268,7 @@ class BandGeography(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> BandGeography:
         if self.min_km > self.max_km:
-            raise ValueError(f"min_km ({self.min_km}) is larger than max_km ({self.max_km})")
+            raise ValueError(f"min_km ({self.min_km:g}) is larger than max_km ({self.max_km:g}) (expected min_km <= max_km)")
         return self
 
 

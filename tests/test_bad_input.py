@@ -1,0 +1,60 @@
+"""Bad input: every broken fixture gives its exact message and exit code 2, and builds nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from accordmap.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = yaml.safe_load((FIXTURES / "broken_cases.yaml").read_text(encoding="utf-8"))
+
+
+def minimal_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "minimal" / "data", target)
+    for path in target.rglob("*"):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    return target
+
+
+def apply(data: Path, edit: dict) -> None:
+    path = data / edit["file"] if "file" in edit else None
+    if "delete" in edit:
+        (data / edit["delete"]).unlink()
+    elif "write" in edit:
+        path.write_text(edit["write"], encoding="utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
+        assert edit["find"] in text, f"{edit['find']!r} not in {path}"
+        path.write_text(text.replace(edit["find"], edit["replace"], 1), encoding="utf-8")
+
+
+def test_the_minimal_fixture_is_valid(tmp_path, capsys):
+    assert main(["check", "--data", str(minimal_copy(tmp_path))]) == 0
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
+def test_check_names_file_line_field_and_fix(case, tmp_path, capsys):
+    data = minimal_copy(tmp_path)
+    for edit in case["edits"]:
+        apply(data, edit)
+    assert main(["check", "--data", str(data)]) == 2
+    lines = [line.strip() for line in capsys.readouterr().err.splitlines()[1:]]
+    assert lines == case["expect"]
+
+
+@pytest.mark.parametrize("case", CASES[:3], ids=[c["case"] for c in CASES[:3]])
+def test_build_checks_first_and_builds_nothing(case, tmp_path, capsys):
+    data = minimal_copy(tmp_path)
+    for edit in case["edits"]:
+        apply(data, edit)
+    out = tmp_path / "reports"
+    assert main(["build", "--data", str(data), "--out", str(out)]) == 2
+    assert "nothing was built" in capsys.readouterr().err
+    assert not out.exists()
