@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
+from helpers import FIXTURES, writable_copy
 
 from accordmap.load import load_dataset
 from accordmap.paths import DATA_DIR
-
-TESTS_DIR = Path(__file__).parent
-FIXTURES = TESTS_DIR / "fixtures"
 
 
 @pytest.fixture(scope="session")
@@ -39,8 +33,10 @@ def built_reports(tmp_path_factory):
 @pytest.fixture
 def data_copy(tmp_path):
     """A writable copy of data/ for tests that break it on purpose."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    for path in target.rglob("*"):
-        os.chmod(path, 0o755 if path.is_dir() else 0o644)
-    return target
+    return writable_copy(DATA_DIR, tmp_path / "data")
+
+
+@pytest.fixture
+def minimal_data(tmp_path):
+    """A writable copy of the small synthetic dataset in tests/fixtures/minimal/data."""
+    return writable_copy(FIXTURES / "minimal" / "data", tmp_path / "data")

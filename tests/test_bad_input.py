@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from helpers import FIXTURES
 
 from accordmap.cli import main
-
-FIXTURES = Path(__file__).parent / "fixtures"
 CASES = yaml.safe_load((FIXTURES / "broken_cases.yaml").read_text(encoding="utf-8"))
-
-
-def minimal_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(FIXTURES / "minimal" / "data", target)
-    for path in target.rglob("*"):
-        os.chmod(path, 0o755 if path.is_dir() else 0o644)
-    return target
 
 
 def apply(data: Path, edit: dict) -> None:
@@ -35,13 +24,13 @@ def apply(data: Path, edit: dict) -> None:
         path.write_text(text.replace(edit["find"], edit["replace"], 1), encoding="utf-8")
 
 
-def test_the_minimal_fixture_is_valid(tmp_path, capsys):
-    assert main(["check", "--data", str(minimal_copy(tmp_path))]) == 0
+def test_the_minimal_fixture_is_valid(minimal_data, capsys):
+    assert main(["check", "--data", str(minimal_data)]) == 0
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
-def test_check_names_file_line_field_and_fix(case, tmp_path, capsys):
-    data = minimal_copy(tmp_path)
+def test_check_names_file_line_field_and_fix(case, minimal_data, capsys):
+    data = minimal_data
     for edit in case["edits"]:
         apply(data, edit)
     assert main(["check", "--data", str(data)]) == 2
@@ -50,8 +39,8 @@ def test_check_names_file_line_field_and_fix(case, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("case", CASES[:3], ids=[c["case"] for c in CASES[:3]])
-def test_build_checks_first_and_builds_nothing(case, tmp_path, capsys):
-    data = minimal_copy(tmp_path)
+def test_build_checks_first_and_builds_nothing(case, minimal_data, tmp_path, capsys):
+    data = minimal_data
     for edit in case["edits"]:
         apply(data, edit)
     out = tmp_path / "reports"

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import shlex
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,8 +107,19 @@ def rebuild_command(job: Job) -> str:
 
 
 def run_job(job: Job, dataset: Dataset, out_dir: Path, siblings: list[dict[str, str]]) -> Outcome:
+    """Execute and render one report; publish it only if both succeed."""
     started = dt.datetime.now()
     notebook = NOTEBOOKS_DIR / params.REPORTS[job.report]["notebook"]
+
+    def failed(error: str, executed: Path | None) -> Outcome:
+        kept = None
+        if executed is not None and executed.exists():
+            kept = out_dir / "_failed" / job.agreement / f"{job.report}.ipynb"
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(executed, kept)
+        return Outcome(job, False, error=error, failed_notebook=kept,
+                       seconds=(dt.datetime.now() - started).total_seconds())
+
     with tempfile.TemporaryDirectory(prefix="accordmap-") as tmp:
         executed = Path(tmp) / f"{job.agreement}-{job.report}.ipynb"
         try:
@@ -116,28 +128,22 @@ def run_job(job: Job, dataset: Dataset, out_dir: Path, siblings: list[dict[str, 
                 parameters={k: _notebook_value(v) for k, v in job.values.items()},
                 kernel_name="python3", cwd=str(PROJECT_ROOT), progress_bar=False, log_output=False,
             )
+            agreement = dataset.agreements[job.agreement]
+            html = render_report(nbformat.from_dict(nb), {
+                "title": f"{agreement.short_title}: {params.REPORTS[job.report]['title']}",
+                "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                "parameters": {k: ("default" if v is None else _notebook_value(v)) for k, v in job.values.items()},
+                "data_version": dataset.version,
+                "command": rebuild_command(job),
+                "siblings": siblings,
+            })
         except papermill.PapermillExecutionError as exc:
-            failed = out_dir / "_failed" / job.agreement / f"{job.report}.ipynb"
-            failed.parent.mkdir(parents=True, exist_ok=True)
-            if executed.exists():
-                os.replace(executed, failed)
-            return Outcome(job, False, error=f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})",
-                           failed_notebook=failed, seconds=(dt.datetime.now() - started).total_seconds())
-        except Exception as exc:  # noqa: BLE001 - a kernel that dies or will not start fails this report only
-            return Outcome(job, False, error=f"{type(exc).__name__}: {exc}",
-                           seconds=(dt.datetime.now() - started).total_seconds())
-    generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    agreement = dataset.agreements[job.agreement]
-    html = render_report(nbformat.from_dict(nb), {
-        "title": f"{agreement.short_title}: {params.REPORTS[job.report]['title']}",
-        "generated": generated,
-        "parameters": {k: ("default" if v is None else _notebook_value(v)) for k, v in job.values.items()},
-        "data_version": dataset.version,
-        "command": rebuild_command(job),
-        "siblings": siblings,
-    })
+            return failed(f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})", executed)
+        except Exception as exc:  # noqa: BLE001 - a kernel or renderer failure fails this report only
+            return failed(f"{type(exc).__name__}: {exc}", executed)
     target = out_dir / job.relative_path
     _write_atomic(target, html)
+    (out_dir / "_failed" / job.agreement / f"{job.report}.ipynb").unlink(missing_ok=True)  # fixed since
     return Outcome(job, True, path=target, seconds=(dt.datetime.now() - started).total_seconds())
 
 
