@@ -14,9 +14,11 @@ import functools
 import html
 import json
 import re
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+import numpy as np
 import shapely
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
@@ -24,7 +26,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from accordmap import models
-from accordmap.geometry import AgreementGeometry
+from accordmap.geometry import AgreementGeometry, Zone
 from accordmap.load import Dataset
 
 # Zone colours/dashes differ in lightness and pattern, so they read in grayscale and print.
@@ -33,7 +35,7 @@ ZONE_STYLES = [
     {"color": "#7b1fa2", "fillColor": "#ce93d8", "fillOpacity": 0.25, "weight": 2, "dashArray": "6 4"},
 ]
 DISPLAY_TOLERANCE_M = 150  # simplification for display only; figures use exact geometry
-COORD_PRECISION = 1e-5  # 5 decimals, about 1 m
+COORD_DECIMALS = 5  # about 1 m
 
 
 def escape_text(value: object) -> str:
@@ -171,7 +173,9 @@ def _display_frame(frame: gpd.GeoDataFrame, metric_crs) -> gpd.GeoDataFrame:
     else:
         simplified = frame.to_crs(metric_crs)
         simplified = simplified.set_geometry(simplified.simplify(DISPLAY_TOLERANCE_M)).to_crs(4326)
-    return simplified.set_geometry(shapely.set_precision(simplified.geometry.values, COORD_PRECISION))
+    # np.round, not set_precision: a snapped float may still print as 36.633930000000004
+    rounded = shapely.transform(simplified.geometry.values, lambda xy: np.round(xy, COORD_DECIMALS))
+    return simplified.set_geometry(rounded)
 
 
 def _popup_html(title: str, rows: list[tuple[str, object]]) -> str:
@@ -216,6 +220,33 @@ def _add_layer(m: folium.Map, layer: models.Layer, frame: gpd.GeoDataFrame, metr
     group.add_to(m)
 
 
+@dataclass(frozen=True)
+class LegendEntry:
+    label: str
+    kind: str  # "area", "line" or "point"
+    style: dict  # Leaflet path options
+
+
+def _styled_zones(geometry: AgreementGeometry) -> list[tuple[Zone, dict]]:
+    """Widest zone first (drawn below), each with its style."""
+    ordered = sorted(geometry.zones, key=lambda z: -z.distance_km)
+    return [(zone, ZONE_STYLES[index % len(ZONE_STYLES)]) for index, zone in enumerate(ordered)]
+
+
+def _zone_label(zone: Zone) -> str:
+    return f"{zone.name} (computed, approximate)"
+
+
+def legend_entries(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> list[LegendEntry]:
+    """What the legend shows, in drawing order: the agreement's layers, then the computed zones."""
+    entries = []
+    for layer_id in agreement.map_layers:
+        layer = dataset.layers[layer_id]
+        entries.append(LegendEntry(layer.title, layer.kind, {**_layer_style(layer), "radius": layer.style.radius}))
+    entries += [LegendEntry(_zone_label(zone), "area", style) for zone, style in _styled_zones(geometry)]
+    return entries
+
+
 def build_map(
     dataset: Dataset,
     agreement: models.Agreement,
@@ -229,24 +260,16 @@ def build_map(
     m = folium.Map(tiles=tiles, control_scale=True, height=height, prefer_canvas=False, zoom_snap=0.25)
     make_offline(m)
     layers = dataset.layers
-    legend_rows: list[str] = []
-    attributions: list[str] = []
 
     for layer_id in agreement.map_layers:
-        layer = layers[layer_id]
-        _add_layer(m, layer, dataset.layer_frame(layer_id), geometry.crs)
-        legend_rows.append(f"<div class='row'>{_swatch(_layer_style(layer), layer.kind)}{escape_text(layer.title)}</div>")
-        if layer.attribution not in attributions:
-            attributions.append(layer.attribution)
+        _add_layer(m, layers[layer_id], dataset.layer_frame(layer_id), geometry.crs)
 
     zones = geometry.zones_frame(to_crs=None)
-    for index, zone in enumerate(sorted(geometry.zones, key=lambda z: -z.distance_km)):
-        style = ZONE_STYLES[index % len(ZONE_STYLES)]
+    for zone, style in _styled_zones(geometry):
         display = _display_frame(zones[zones["name"] == zone.name], geometry.crs)
-        name = f"{zone.name} (computed, approximate)"
         folium.GeoJson(
             shapely.geometry.mapping(display.geometry.iloc[0]),
-            name=escape_text(name),
+            name=escape_text(_zone_label(zone)),
             style_function=lambda _f, s=style: s,
             tooltip=escape_text(f"{zone.name}: {zone.area_km2:,.0f} km²"),
             popup=folium.Popup(_popup_html(zone.name, [
@@ -255,13 +278,15 @@ def build_map(
                 ("accuracy", f"approximate: boundaries ±{geometry.accuracy_km:g} km typical" if geometry.accuracy_km else None),
             ]), max_width=320),
         ).add_to(m)
-        legend_rows.append(f"<div class='row'>{_swatch(style, 'area')}{escape_text(name)}</div>")
 
+    rows = "".join(f"<div class='row'>{_swatch(e.style, e.kind)}{escape_text(e.label)}</div>"
+                   for e in legend_entries(dataset, agreement, geometry))
     note = ""
     if geometry.accuracy_km:
-        note = (f"<div class='note'><strong>Approximate:</strong> the line of contact and the zones are estimates, "
+        note = (f"<div class='note'><strong>Approximate:</strong> the lines and zones are estimates, "
                 f"typically ±{geometry.accuracy_km:g} km, worse in places.</div>")
-    _MapControl(f"<h4>Legend</h4>{''.join(legend_rows)}{note}").add_to(m)
+    _MapControl(f"<h4>Legend</h4>{rows}{note}").add_to(m)
+    attributions = list(dict.fromkeys(layers[i].attribution for i in agreement.map_layers))
     _Attribution(" | ".join(attributions)).add_to(m)
     folium.LayerControl(collapsed=not layers_open).add_to(m)
 
@@ -271,7 +296,8 @@ def build_map(
     margin = 0.15 * max(x1 - x0, y1 - y0)
     corners = gpd.GeoSeries(shapely.points([x0 - margin, x1 + margin], [y0 - margin, y1 + margin]), crs=geometry.crs)
     (lon0, lat0), (lon1, lat1) = shapely.get_coordinates(corners.to_crs(4326).values)
-    m.fit_bounds([[lat0, lon0], [lat1, lon1]])
+    m.fit_bounds([[round(lat0, COORD_DECIMALS), round(lon0, COORD_DECIMALS)],
+                  [round(lat1, COORD_DECIMALS), round(lon1, COORD_DECIMALS)]])
     return m
 
 

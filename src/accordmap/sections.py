@@ -114,9 +114,11 @@ class Report:
         label = f"Map of the {self.agreement.short_title}: layers and computed zones"
         note = Markup("")
         if self.geometry.accuracy_km:
-            note = Markup('<p class="map-note">Line of contact and zones are approximate: typically ±{:g} km, '
-                          "worse in places. The table of places inside the zone is the text alternative to this map.</p>"
-                          ).format(self.geometry.accuracy_km)
+            note = Markup('<p class="map-note">The lines and zones are approximate: typically ±{:g} km, '
+                          "worse in places.</p>").format(self.geometry.accuracy_km)
+        where = ("the table of places inside the zone below" if self.report == "zone-map"
+                 else "the key figures above (towns, posts and road inside each zone) and the Zone map report's table of places")
+        note += Markup('<p class="map-alt">Text alternative: {}.</p>').format(where)
         return HTML(Markup(
             '<figure class="map"><iframe class="map-frame" title="{}" srcdoc="{}" style="height:{}px"></iframe>'
             '<p class="print-only">The interactive map is not printed; see the table of places inside the zone.</p>'
