@@ -48,7 +48,7 @@ def test_reports_load_nothing_from_the_network(built_reports, agreement, report)
 
 def test_brief_shows_the_seed_facts_each_with_a_source(brief):
     text = text_of(brief)
-    for fact in ["15 to 20 km", "15 Oct 2018", "10 Oct 2018", "Tanks, multiple rocket launchers", "radical",
+    for fact in ["15 to 20 km", "15 Oct 2018", "10 Oct 2018", "heavy weapons", "Tanks, multiple rocket launchers", "radical",
                  "al-Nusra", "HTS", "patrol", "M4", "M5", "31 Dec 2018", "by the end of 2018"]:
         assert fact in text, fact
     # each provision row carries at least one citation link into the Sources list

@@ -73,7 +73,7 @@ class Report:
         accuracy = f" (typical error up to {worst:g} km, worse in places)" if worst else ""
         return Markup(
             '<aside class="accuracy-notice" role="note"><strong>Approximate geography.</strong> '
-            "No official map of these lines exists; the lines and areas below are estimates{}.{}"
+            "No official map of these lines exists; the lines and areas used for this agreement are estimates{}.{}"
             "<ul>{}</ul></aside>"
         ).format(accuracy, computed, items)
 

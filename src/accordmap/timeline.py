@@ -90,7 +90,7 @@ def timeline_chart_svg(frame: pd.DataFrame, agreement: models.Agreement, as_of: 
         return Markup("<p>No dated items.</p>")
     left, right, top, lane_h = 110, 20, 34, 26
     lanes = [k for k in LANES if k in set(frame["kind"])]
-    height = top + lane_h * len(lanes) + 30
+    deadlines = frame[(frame["kind"] == "deadline") & frame["this_agreement"]]
     first = min(frame["start"].min(), agreement.date_signed)
     last = max(frame["start"].max(), agreement.date_signed)
     first = dt.date(first.year, 1, 1)
@@ -100,6 +100,16 @@ def timeline_chart_svg(frame: pd.DataFrame, agreement: models.Agreement, as_of: 
     def x(day: dt.date) -> float:
         return round(left + (width - left - right) * (day - first).days / span, 1)
 
+    # deadline labels under the axis: each goes in the first row where it does not overlap
+    label_width, rows_end, label_rows = 80, [], []
+    for item in deadlines.itertuples():
+        row = next((i for i, end in enumerate(rows_end) if x(item.start) - label_width / 2 > end), len(rows_end))
+        if row == len(rows_end):
+            rows_end.append(0)
+        rows_end[row] = x(item.start) + label_width / 2
+        label_rows.append(row)
+    axis_y = top + lane_h * len(lanes)
+    height = axis_y + 22 + 14 * len(rows_end) + 6
     parts = [Markup('<svg class="timeline-chart" viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="tl-title">'
                     '<title id="tl-title">Timeline chart of {} items from {} to {}; the table below lists them all</title>')
              .format(width, height, len(frame), first.year, last.year - 1)]
@@ -110,13 +120,20 @@ def timeline_chart_svg(frame: pd.DataFrame, agreement: models.Agreement, as_of: 
     for year in range(first.year, last.year + 1):
         xx = x(dt.date(year, 1, 1))
         parts.append(Markup('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="year-line"/><text x="{0}" y="{3}" class="year">{4}</text>')
-                     .format(xx, top - 6, height - 26, height - 10, year))
+                     .format(xx, top - 6, axis_y, axis_y + 14, year))
     marks = [(agreement.date_signed, f"Signed {agreement.date_signed:%d %b %Y}", "signing")]
     if as_of:
         marks.append((as_of, f"as of {as_of:%d %b %Y}", "as-of"))
     for day, label, css in marks:
         parts.append(Markup('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="{3}"/><text x="{4}" y="{5}" class="{3}-label">{6}</text>')
-                     .format(x(day), top - 4, height - 26, css, x(day) + 3, 12 if css == "signing" else 24, label))
+                     .format(x(day), top - 4, axis_y, css, x(day) + 3, 12 if css == "signing" else 24, label))
+    # the agreement's deadlines, labelled under the axis (alternating rows so close dates stay legible)
+    deadline_y = top + lane_h * lanes.index("deadline") + lane_h / 2 if "deadline" in lanes else 0
+    for row, item in zip(label_rows, deadlines.itertuples()):
+        label_y = axis_y + 32 + 14 * row
+        parts.append(Markup('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="deadline-tick"/>'
+                            '<text x="{0}" y="{3}" class="deadline-label">{4}</text>')
+                     .format(x(item.start), deadline_y + 6, label_y - 10, label_y, f"{item.start:%d %b %Y}"))
     for item in frame.itertuples():
         fill, stroke = LANE_STYLE.get(item.kind, ("#999", "#333"))
         y = top + lane_h * lanes.index(item.kind) + lane_h / 2
