@@ -222,9 +222,12 @@ def _kernel_data_dir(data_dir: Path):
 
 
 def _run_jobs(jobs: list[Job], dataset: Dataset, out_dir: Path, summary: BuildSummary, progress) -> None:
+    planned = {(job.agreement, job.report) for job in jobs}
     for job in jobs:
+        # link the agreement's other reports that this build makes or that are already published
         siblings = [{"href": f"{r}.html", "title": params.REPORTS[r]["title"]}
-                    for r in params.REPORTS if r != job.report]
+                    for r in params.REPORTS if r != job.report
+                    and ((job.agreement, r) in planned or (out_dir / job.agreement / f"{r}.html").exists())]
         progress(f"building {job.relative_path} ...")
         outcome = run_job(job, dataset, out_dir, siblings)
         summary.outcomes.append(outcome)

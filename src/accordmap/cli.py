@@ -67,6 +67,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     except params.ParameterError as error:
         print(f"accordmap: {error}", file=sys.stderr)
+        if "valid parameters" not in str(error):
+            print(f"accordmap: valid parameters: {params.describe(args.report or list(params.REPORTS))}", file=sys.stderr)
         print("accordmap: nothing was built.", file=sys.stderr)
         return EXIT_BAD_INPUT
     built = [o for o in summary.outcomes if o.ok]

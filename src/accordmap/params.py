@@ -76,19 +76,26 @@ def _valid_list(names: list[str]) -> str:
     return "; ".join(f"{n} ({PARAMETERS[n].kind}: {PARAMETERS[n].help})" for n in names)
 
 
+def describe(report_names: list[str]) -> str:
+    """The parameters the given reports accept, with their kinds and meanings."""
+    names = sorted({p for r in report_names for p in REPORTS[r]["parameters"]}, key=list(PARAMETERS).index)
+    return _valid_list(names)
+
+
 def parse_cli_values(pairs: list[str], report_names: list[str]) -> dict[str, str]:
     """``["zone_min_km=12", ...]`` -> raw strings, refusing names no chosen report accepts."""
     accepted = sorted({p for r in report_names for p in REPORTS[r]["parameters"]}, key=list(PARAMETERS).index)
+    valid = describe(report_names)
     values: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise ParameterError(f"parameter {pair!r} is not NAME=VALUE (valid names: {_valid_list(accepted)})")
+            raise ParameterError(f"parameter {pair!r} is not NAME=VALUE; valid parameters: {valid}")
         if name == "agreement":
             raise ParameterError("choose agreements as arguments (accordmap build sochi-2018), not with -p agreement=")
         if name not in accepted:
-            raise ParameterError(f"unknown parameter {name!r} for report(s) {', '.join(report_names)}; valid parameters: {_valid_list(accepted)}")
+            raise ParameterError(f"unknown parameter {name!r} for report(s) {', '.join(report_names)}; valid parameters: {valid}")
         values[name] = value.strip()
     return values
 

@@ -45,3 +45,22 @@ def test_build_refuses_bad_data_before_running_anything(tmp_path, data_copy, cap
     err = capsys.readouterr().err
     assert "data/events.yaml:1: (yaml): malformed YAML" in err and "nothing was built" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-p", "zone_min_km=wide"], "zone_min_km='wide' is not a valid number"),
+        (["-p", "zone_min_km=30"], "zone_min_km (30) is larger than zone_max_km (20)"),
+        (["-p", "corridor_half_width_km=-1"], "corridor_half_width_km=-1 is impossible"),
+        (["-p", "as_of=1999-01-01"], "as_of 1999-01-01 is outside the data"),
+        (["-p", "zone_max_km"], "is not NAME=VALUE"),
+        (["nowhere-1999"], "agreement 'nowhere-1999' not found"),
+    ],
+)
+def test_build_refuses_bad_values_with_the_valid_parameters(args, message, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out), *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "valid parameters: agreement" in err
+    assert not out.exists()
