@@ -23,11 +23,18 @@ def _print_data_errors(errors: DataErrors) -> None:
         print(f"  {error}", file=sys.stderr)
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _load(args: argparse.Namespace):
+    """The dataset, or None after printing every problem in it."""
     try:
-        dataset = load_dataset(args.data)
+        return load_dataset(args.data)
     except DataErrors as errors:
         _print_data_errors(errors)
+        return None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    dataset = _load(args)
+    if dataset is None:
         return EXIT_BAD_INPUT
     print(f"data OK: {len(dataset.agreements)} agreements, {len(dataset.actors)} actors, {len(dataset.events)} events, "
           f"{len(dataset.sources)} sources, {len(dataset.layers)} layers (data version {dataset.version})")
@@ -35,10 +42,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    try:
-        dataset = load_dataset(args.data)
-    except DataErrors as errors:
-        _print_data_errors(errors)
+    dataset = _load(args)
+    if dataset is None:
         return EXIT_BAD_INPUT
     print("Agreements:")
     for agreement in sorted(dataset.agreements.values(), key=lambda a: a.date_signed):
@@ -48,8 +53,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"  {name:<13} {report['summary']}")
         for pname in report["parameters"]:
             p = params.PARAMETERS[pname]
-            default = "as in the data" if p.default is None else repr(p.default)
-            print(f"      {pname:<24} {p.kind:<13} default {default}: {p.help}")
+            print(f"      {pname:<24} {p.kind:<13} default {p.default!r:<13} {p.help}")
     return 0
 
 

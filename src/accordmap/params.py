@@ -44,17 +44,14 @@ PARAMETERS: dict[str, Parameter] = {
     p.name: p
     for p in [
         Parameter("agreement", "agreement id", "sochi-2018", "id of data/agreements/<id>.yaml", _text),
-        Parameter("zone_min_km", "number", None,
-                  "depth of the narrower band zone, km (default: as in the agreement, e.g. 15)", _number),
-        Parameter("zone_max_km", "number", None,
-                  "depth of the wider band zone, km (default: as in the agreement, e.g. 20)", _number),
-        Parameter("corridor_half_width_km", "number", None,
-                  "half-width of corridors, km (default: as in the agreement, e.g. 6)", _number),
-        Parameter("as_of", "date", None,
-                  "tell the story as known on this date, YYYY-MM-DD (default: all dated events)", _date),
+        Parameter("zone_min_km", "number", None, "depth of the narrower band zone, km (None: as agreed, e.g. 15)", _number),
+        Parameter("zone_max_km", "number", None, "depth of the wider band zone, km (None: as agreed, e.g. 20)", _number),
+        Parameter("corridor_half_width_km", "number", None, "half-width of corridors, km (None: as agreed, e.g. 6)",
+                  _number),
+        Parameter("as_of", "date", None, "tell the story as known on this date, YYYY-MM-DD (None: all dated events)",
+                  _date),
         Parameter("basemap", "basemap", "none",
-                  "'none' (offline, default), 'osm', or an xyzservices provider such as 'CartoDB.Positron' (online tiles)",
-                  _text),
+                  "'none' (offline), 'osm', or an xyzservices provider such as 'CartoDB.Positron' (online tiles)", _text),
     ]
 }
 
