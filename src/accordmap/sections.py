@@ -136,7 +136,8 @@ class Report:
         short = self.short_timeline
         frame = timeline.timeline_frame(self.dataset, self.agreement, self.as_of, short=short)
         chart = timeline.timeline_chart_svg(frame, self.agreement, self.as_of)
-        caption = ("The agreement's dates and its run-up" if short else "Context, agreement, deadlines and what happened after")
+        caption = ("From three months before the signing to a month after the last deadline (the Timeline report has the whole story)"
+                   if short else "Context, agreement, deadlines and what happened after")
         if self.as_of:
             caption += f", as known on {self.as_of.day} {self.as_of:%b %Y}"
         legend = Markup('<p class="muted">Large dots: items of this agreement; hover a dot for its text.</p>')

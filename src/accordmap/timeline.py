@@ -31,13 +31,19 @@ LANE_STYLE = {  # fill, stroke: lanes carry the meaning, so colour is a second c
 def timeline_frame(
     dataset: Dataset, agreement: models.Agreement, as_of: dt.date | None = None, short: bool = False
 ) -> pd.DataFrame:
-    """One row per item, sorted by date. ``short``: the agreement's own items and 3 months of run-up."""
+    """One row per item, sorted by date.
+
+    ``short`` (the brief): from 3 months before the signing to a month after the last deadline.
+    """
+    deadlines = [p.deadline for p in agreement.provisions if p.deadline]
+    window = (agreement.date_signed - dt.timedelta(days=92),
+              max(deadlines, default=agreement.date_signed + dt.timedelta(days=61)) + dt.timedelta(days=31))
     rows = []
     own_deadline_events: dict[dt.date, int] = {}
     for event in dataset.events:
         start = models.partial_date_start(event.date)
         mine = agreement.id in event.agreements
-        if short and not mine and not (agreement.date_signed - dt.timedelta(days=92) <= start <= agreement.date_signed):
+        if short and not window[0] <= start <= window[1]:
             continue
         if as_of and start > as_of:
             continue
