@@ -184,6 +184,7 @@ def roles_frame(dataset: Dataset, agreement: models.Agreement) -> pd.DataFrame:
 
 def stakeholders_html(dataset: Dataset, agreement: models.Agreement) -> Markup:
     roles = roles_frame(dataset, agreement).set_index("id")
+    notes = {p.actor: p.note for p in agreement.parties if p.note}
     rows = []
     for actor_id in roles.index:
         actor = dataset.actors[actor_id]
@@ -193,8 +194,10 @@ def stakeholders_html(dataset: Dataset, agreement: models.Agreement) -> Markup:
                                             f" since {models.partial_date_label(r.since)}" if r.since else "",
                                             r.note, cite(dataset, r.sources))
             for r in actor.relations)
+        role = Markup("{}{}").format(roles.loc[actor_id, "roles"],
+                                     Markup('<div class="muted">{}</div>').format(notes[actor_id]) if actor_id in notes else "")
         rows.append([Markup("{} {}").format(actor.name, cite(dataset, actor.sources)), actor.kind, actor.side,
-                     roles.loc[actor_id, "roles"], people or "—", relations or "—"])
+                     role, people or "—", relations or "—"])
     return table(["Actor", "Kind", "Side", "Role in this agreement", "Key people", "Relations"], rows,
                  "stakeholders", caption=f"Stakeholders of the {agreement.short_title}", row_header=True)
 
