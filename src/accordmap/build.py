@@ -30,6 +30,10 @@ from accordmap.render import render_index, render_report
 MANIFEST = "manifest.json"
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
 @dataclass
 class Job:
     agreement: str
@@ -131,7 +135,7 @@ def run_job(job: Job, dataset: Dataset, out_dir: Path, siblings: list[dict[str, 
             agreement = dataset.agreements[job.agreement]
             html = render_report(nbformat.from_dict(nb), {
                 "title": f"{agreement.short_title}: {params.REPORTS[job.report]['title']}",
-                "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                "generated": _now(),
                 "parameters": {k: ("default" if v is None else _notebook_value(v)) for k, v in job.values.items()},
                 "data_version": dataset.version,
                 "command": rebuild_command(job),
@@ -161,7 +165,7 @@ def write_index(dataset: Dataset, out_dir: Path, outcomes: list[Outcome]) -> Pat
         if outcome.ok and outcome.path:
             manifest[outcome.job.relative_path] = {
                 "agreement": outcome.job.agreement, "report": outcome.job.report,
-                "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                "generated": _now(),
                 "data_version": dataset.version,
             }
     manifest = {k: v for k, v in manifest.items() if (out_dir / k).exists()}
@@ -183,7 +187,7 @@ def write_index(dataset: Dataset, out_dir: Path, outcomes: list[Outcome]) -> Pat
             } for path, entry in entries],
         })
     index = out_dir / "index.html"
-    _write_atomic(index, render_index(agreements, dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    _write_atomic(index, render_index(agreements, _now(),
                                       dataset.version))
     return index
 

@@ -60,10 +60,15 @@ def partial_date_start(value: str) -> dt.date:
     return dt.date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
 
 
+def day_label(value: dt.date, long: bool = False) -> str:
+    """17 Sep 2018 (long: 17 September 2018): how every report writes a day."""
+    return f"{value.day} {value:%B %Y}" if long else f"{value.day} {value:%b %Y}"
+
+
 def partial_date_label(value: str) -> str:
     """'2018-09-17' -> '17 Sep 2018'; '2019-12' -> 'Dec 2019'."""
     start = partial_date_start(value)
-    return start.strftime("%b %Y") if value.count("-") == 1 else f"{start.day} {start.strftime('%b %Y')}"
+    return f"{start:%b %Y}" if value.count("-") == 1 else day_label(start)
 
 
 def parse_day_date(value: object) -> dt.date:

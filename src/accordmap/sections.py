@@ -52,7 +52,7 @@ class Report:
         """Title, the agreement in one line, and the accuracy notice every report carries."""
         a = self.agreement
         title = f"{a.short_title}: {params.REPORTS[self.report]['title']}"
-        signed = f"{a.date_signed.day} {a.date_signed:%B %Y}"
+        signed = models.day_label(a.date_signed, long=True)
         amends = ""
         if a.amends:
             amends = Markup(" It amends the {}.").format(self.dataset.agreements[a.amends].short_title)
@@ -84,7 +84,7 @@ class Report:
                   for s in [*a.signed_by, *a.announced_by]]
         rows = [
             ["What", Markup("{} {}").format(a.summary, self._cite(a.sources))],
-            ["When", f"signed {a.date_signed.day} {a.date_signed:%B %Y}"],
+            ["When", f"signed {models.day_label(a.date_signed, long=True)}"],
             ["Where", a.place],
             ["Parties", Markup("; ").join(Markup("{} ({})").format(tables.actor_name(d, p.actor), ", ".join(p.roles))
                                           for p in a.parties)],
@@ -93,7 +93,7 @@ class Report:
             rows.append(["Signed / announced by", Markup("; ").join(people)])
         for doc in a.documents:
             rows.append(["Document", Markup("{}: {}{} {}").format(
-                doc.symbol, doc.title, f", {doc.date.day} {doc.date:%b %Y}" if doc.date else "", self._cite(doc.sources))])
+                doc.symbol, doc.title, f", {models.day_label(doc.date)}" if doc.date else "", self._cite(doc.sources))])
         for item in a.discrepancies:
             rows.append(["Sources differ", Markup("{} {}").format(item.note, self._cite(item.sources))])
         if a.note:
@@ -139,7 +139,7 @@ class Report:
         caption = ("From three months before the signing to a month after the last deadline (the Timeline report has the whole story)"
                    if short else "Context, agreement, deadlines and what happened after")
         if self.as_of:
-            caption += f", as known on {self.as_of.day} {self.as_of:%b %Y}"
+            caption += f", as known on {models.day_label(self.as_of)}"
         legend = Markup('<p class="muted">Large dots: items of this agreement; hover a dot for its text.</p>')
         return HTML(Markup('<figure class="timeline">{}{}</figure>{}').format(
             chart, legend, timeline.timeline_table_html(self.dataset, frame, caption)))

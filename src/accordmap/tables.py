@@ -56,12 +56,12 @@ def provisions_frame(dataset: Dataset, agreement: models.Agreement, as_of: dt.da
 def provisions_html(dataset: Dataset, agreement: models.Agreement, as_of: dt.date | None = None) -> Markup:
     rows = []
     for p in agreement.provisions:
-        deadline = _date_label(p.deadline) if p.deadline else "none"
+        deadline = models.day_label(p.deadline) if p.deadline else "none"
         if p.deadline_note:
             deadline += f" ({p.deadline_note})"
         status = _deadline_status(p.deadline, as_of)
         if status:
-            deadline += f" — {status} at {_date_label(as_of)}"
+            deadline += f" — {status} at {models.day_label(as_of)}"
         text = Markup("{} {}").format(p.text, cite(dataset, p.sources))
         for d in p.discrepancies:
             text += Markup('<div class="discrepancy">Sources differ: {} {}</div>').format(d.note, cite(dataset, d.sources))
@@ -72,10 +72,6 @@ def provisions_html(dataset: Dataset, agreement: models.Agreement, as_of: dt.dat
         ])
     return table(["Point", "Provision (paraphrase)", "Category", "Obligated", "Deadline", "Geography"], rows,
                  "provisions", caption=f"Provisions of the {agreement.short_title}", row_header=True)
-
-
-def _date_label(value: dt.date | None) -> str:
-    return f"{value.day} {value.strftime('%b %Y')}" if value else ""
 
 
 # --- key figures ----------------------------------------------------------------------------
@@ -231,7 +227,7 @@ def statements_html(dataset: Dataset, agreement: models.Agreement) -> Markup:
     frame = statements_frame(dataset, agreement).sort_values("date", kind="stable")
     if frame.empty:
         return Markup("<p>No statements about this agreement are recorded in the data.</p>")
-    rows = [[_date_label(r.date), Markup("{} <span class='muted'>({})</span>").format(r.speaker, r.actor),
+    rows = [[models.day_label(r.date), Markup("{} <span class='muted'>({})</span>").format(r.speaker, r.actor),
              Markup("{}{} {}").format(r.summary, Markup(' <q>{}</q>').format(r.quote) if r.quote else "",
                                       cite(dataset, r.sources))]
             for r in frame.itertuples()]

@@ -127,9 +127,9 @@ def timeline_chart_svg(frame: pd.DataFrame, agreement: models.Agreement, as_of: 
         xx = x(dt.date(year, 1, 1))
         parts.append(Markup('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="year-line"/><text x="{0}" y="{3}" class="year">{4}</text>')
                      .format(xx, top - 6, axis_y, axis_y + 14, year))
-    marks = [(agreement.date_signed, f"Signed {agreement.date_signed:%d %b %Y}", "signing")]
+    marks = [(agreement.date_signed, f"Signed {models.day_label(agreement.date_signed)}", "signing")]
     if as_of:
-        marks.append((as_of, f"as of {as_of:%d %b %Y}", "as-of"))
+        marks.append((as_of, f"as of {models.day_label(as_of)}", "as-of"))
     for day, label, css in marks:
         parts.append(Markup('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="{3}"/><text x="{4}" y="{5}" class="{3}-label">{6}</text>')
                      .format(x(day), top - 4, axis_y, css, x(day) + 3, 12 if css == "signing" else 24, label))
@@ -139,7 +139,7 @@ def timeline_chart_svg(frame: pd.DataFrame, agreement: models.Agreement, as_of: 
         label_y = axis_y + 32 + 14 * row
         parts.append(Markup('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="deadline-tick"/>'
                             '<text x="{0}" y="{3}" class="deadline-label">{4}</text>')
-                     .format(x(item.start), deadline_y + 6, label_y - 10, label_y, f"{item.start:%d %b %Y}"))
+                     .format(x(item.start), deadline_y + 6, label_y - 10, label_y, models.day_label(item.start)))
     for item in frame.itertuples():
         fill, stroke = LANE_STYLE.get(item.kind, ("#999", "#333"))
         y = top + lane_h * lanes.index(item.kind) + lane_h / 2
