@@ -119,6 +119,9 @@ class Report:
         where = ("the table of places inside the zone below" if self.report == "zone-map"
                  else "the key figures above (towns, posts and road inside each zone) and the Zone map report's table of places")
         note += Markup('<p class="map-alt">Text alternative: {}.</p>').format(where)
+        if self.parameters.get("basemap") not in (None, "none"):
+            note += Markup('<p class="map-note">The background map ({}) loads from the internet; '
+                           "offline, only the vector layers are drawn.</p>").format(self.parameters["basemap"])
         return HTML(Markup(
             '<figure class="map"><iframe class="map-frame" title="{}" srcdoc="{}" style="height:{}px"></iframe>'
             '<p class="print-only">The interactive map is not printed; see the table of places inside the zone.</p>'
