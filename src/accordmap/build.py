@@ -8,6 +8,7 @@ as it was, and its executed copy (with the traceback) is kept under ``_failed/``
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import json
@@ -28,6 +29,7 @@ from accordmap.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR
 from accordmap.render import render_index, render_report
 
 MANIFEST = "manifest.json"
+DEFAULT_JOBS = min(os.cpu_count() or 1, 4)  # one kernel per job; more than 4 rarely helps
 
 
 def _now() -> str:
@@ -199,14 +201,16 @@ def build(
     out_dir: Path | str = REPORTS_DIR,
     data_dir: Path | str = DATA_DIR,
     progress=lambda message: None,
+    jobs: int = DEFAULT_JOBS,
 ) -> BuildSummary:
-    """Check everything first (raises DataErrors / ParameterError before any notebook runs), then build."""
+    """Check everything first (raises DataErrors / ParameterError before any notebook runs), then build
+    ``jobs`` reports at a time."""
     dataset = load_dataset(data_dir)
-    jobs = plan(dataset, agreements, reports, raw_parameters or {})
+    planned = plan(dataset, agreements, reports, raw_parameters or {})
     out_dir = Path(out_dir)
     summary = BuildSummary()
     with _kernel_data_dir(Path(data_dir)):
-        _run_jobs(jobs, dataset, out_dir, summary, progress)
+        _run_jobs(planned, dataset, out_dir, summary, progress, jobs)
     summary.index = write_index(dataset, out_dir, summary.outcomes)
     return summary
 
@@ -225,15 +229,20 @@ def _kernel_data_dir(data_dir: Path):
             os.environ["ACCORDMAP_DATA_DIR"] = previous
 
 
-def _run_jobs(jobs: list[Job], dataset: Dataset, out_dir: Path, summary: BuildSummary, progress) -> None:
+def _run_jobs(jobs: list[Job], dataset: Dataset, out_dir: Path, summary: BuildSummary, progress, workers: int) -> None:
+    """Run the jobs, ``workers`` at a time: each is a separate kernel, so threads only wait on them."""
     planned = {(job.agreement, job.report) for job in jobs}
-    for job in jobs:
+
+    def one(job: Job) -> Outcome:
         # link the agreement's other reports that this build makes or that are already published
         siblings = [{"href": f"{r}.html", "title": params.REPORTS[r]["title"]}
                     for r in params.REPORTS if r != job.report
                     and ((job.agreement, r) in planned or (out_dir / job.agreement / f"{r}.html").exists())]
         progress(f"building {job.relative_path} ...")
         outcome = run_job(job, dataset, out_dir, siblings)
-        summary.outcomes.append(outcome)
-        progress(f"  {'ok' if outcome.ok else 'FAILED'} in {outcome.seconds:.1f} s"
+        progress(f"  {'ok' if outcome.ok else 'FAILED'} {job.relative_path} in {outcome.seconds:.1f} s"
                  + (f": {outcome.error}" if outcome.error else ""))
+        return outcome
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        summary.outcomes.extend(pool.map(one, jobs))

@@ -58,12 +58,16 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from accordmap.build import build  # imports papermill/nbconvert only when building
+    from accordmap.build import DEFAULT_JOBS, build  # imports papermill/nbconvert only when building
+
+    if args.jobs is not None and args.jobs < 1:
+        print("accordmap: --jobs must be 1 or more", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
     try:
         raw = params.parse_cli_values(args.param or [], args.report or list(params.REPORTS))
         summary = build(args.agreements or None, args.report or None, raw, out_dir=args.out, data_dir=args.data,
-                        progress=lambda message: print(message, flush=True))
+                        progress=lambda message: print(message, flush=True), jobs=args.jobs or DEFAULT_JOBS)
     except DataErrors as errors:
         _print_data_errors(errors)
         print("accordmap: nothing was built; fix the data and run again (accordmap check lists the problems).",
@@ -107,6 +111,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                    help="report parameter, e.g. -p zone_max_km=25 (see accordmap list)")
     b.add_argument("--out", type=Path, default=REPORTS_DIR, help=f"output folder (default: {REPORTS_DIR})")
+    b.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="reports built at the same time, one notebook kernel each (default: CPUs, at most 4)")
     return root
 
 
