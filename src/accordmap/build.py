@@ -16,6 +16,7 @@ import os
 import shlex
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,6 +134,8 @@ def run_job(job: Job, dataset: Dataset, out_dir: Path, siblings: list[dict[str, 
                 str(notebook), str(executed),
                 parameters={k: _notebook_value(v) for k, v in job.values.items()},
                 kernel_name="python3", cwd=str(PROJECT_ROOT), progress_bar=False, log_output=False,
+                # the kernel's own start-up warnings (e.g. about its local TCP transport) are noise here
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
             agreement = dataset.agreements[job.agreement]
             html = render_report(nbformat.from_dict(nb), {
@@ -232,15 +235,20 @@ def _kernel_data_dir(data_dir: Path):
 def _run_jobs(jobs: list[Job], dataset: Dataset, out_dir: Path, summary: BuildSummary, progress, workers: int) -> None:
     """Run the jobs, ``workers`` at a time: each is a separate kernel, so threads only wait on them."""
     planned = {(job.agreement, job.report) for job in jobs}
+    lock = threading.Lock()
+
+    def say(message: str) -> None:
+        with lock:  # one whole line at a time from the worker threads
+            progress(message)
 
     def one(job: Job) -> Outcome:
         # link the agreement's other reports that this build makes or that are already published
         siblings = [{"href": f"{r}.html", "title": params.REPORTS[r]["title"]}
                     for r in params.REPORTS if r != job.report
                     and ((job.agreement, r) in planned or (out_dir / job.agreement / f"{r}.html").exists())]
-        progress(f"building {job.relative_path} ...")
+        say(f"building {job.relative_path} ...")
         outcome = run_job(job, dataset, out_dir, siblings)
-        progress(f"  {'ok' if outcome.ok else 'FAILED'} {job.relative_path} in {outcome.seconds:.1f} s"
+        say(f"  {'ok' if outcome.ok else 'FAILED'} {job.relative_path} in {outcome.seconds:.1f} s"
                  + (f": {outcome.error}" if outcome.error else ""))
         return outcome
 
