@@ -347,7 +347,7 @@ def _load(data_dir: Path) -> tuple[Dataset | None, list[DataError]]:
     refs.duplicates(rel(data_dir / "events.yaml"), events_doc, "events", [e.id for e in events_file.events])
     refs.duplicates(rel(data_dir / "layers/catalog.yaml"), catalog_doc, "layers", [layer.id for layer in catalog.layers])
 
-    refs.places = _check_layers(data_dir, catalog, catalog_doc, rel, errors)
+    refs.places, layer_properties = _check_layers(data_dir, catalog, catalog_doc, rel, errors)
 
     refs.walk(rel(data_dir / "actors.yaml"), actors_doc, actors_file)
     refs.walk(rel(data_dir / "events.yaml"), events_doc, events_file)
@@ -362,6 +362,7 @@ def _load(data_dir: Path) -> tuple[Dataset | None, list[DataError]]:
         file = rel(doc.path)
         refs.walk(file, doc, agreement)
         refs.duplicates(file, doc, "provisions", [p.id for p in agreement.provisions])
+        _check_layer_filters(file, doc, agreement, layer_properties, errors)
         for index, provision in enumerate(agreement.provisions):
             if provision.deadline and provision.deadline < agreement.date_signed:
                 loc = ("provisions", index, "deadline")
@@ -455,8 +456,14 @@ _GEOMETRY_KINDS = {
 _WGS84_NAMES = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "EPSG:4326"}
 
 
-def _check_layers(data_dir: Path, catalog: models.LayerCatalog, doc: _YamlDoc, rel, errors: list[DataError]) -> set[str] | None:
-    """Check each catalogued GeoJSON file; return the place ids of the places layer (None if unreadable)."""
+def _check_layers(
+    data_dir: Path, catalog: models.LayerCatalog, doc: _YamlDoc, rel, errors: list[DataError]
+) -> tuple[set[str] | None, dict[str, list[dict]]]:
+    """Check each catalogued GeoJSON file.
+
+    Returns the place ids of the places layer (None if it is unreadable) and, per readable layer,
+    its features' properties (to check the ``where`` filters that select features).
+    """
     import shapely
 
     layer_dir = data_dir / "layers"
@@ -467,6 +474,7 @@ def _check_layers(data_dir: Path, catalog: models.LayerCatalog, doc: _YamlDoc, r
             errors.append(DataError(rel(path), None, "(file)",
                                     f"no entry in {catalog_file} (expected a layer with file: {path.name}, or remove the file)"))
     place_ids: set[str] | None = None
+    properties: dict[str, list[dict]] = {}
     layers = {layer.id: (index, layer) for index, layer in enumerate(catalog.layers)}
     if catalog.places_layer not in layers:
         errors.append(DataError(catalog_file, doc.line_of(("places_layer",)), "places_layer",
@@ -494,6 +502,7 @@ def _check_layers(data_dir: Path, catalog: models.LayerCatalog, doc: _YamlDoc, r
             continue
         if layer.id == catalog.places_layer:
             place_ids = set()
+        properties[layer.id] = []
         lon0, lat0, lon1, lat1 = layer.region
         # JSON parsers give no line numbers; find each feature's '"type": "Feature"' instead
         feature_lines = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r'"type"\s*:\s*"Feature"(?!Collection)', text)]
@@ -526,10 +535,35 @@ def _check_layers(data_dir: Path, catalog: models.LayerCatalog, doc: _YamlDoc, r
                 errors.append(DataError(file, line, f"{where}.geometry",
                                         f"lies outside the layer's region {list(layer.region)} (bounds {[round(v, 4) for v in geometry.bounds]}){hint} (expected lon/lat inside the region set in {catalog_file})"))
             props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+            properties[layer.id].append(props)
             for key in filter(None, [layer.name_property, layer.id_property, *layer.popup_properties]):
                 if key not in props:
                     errors.append(DataError(file, line, f"{where}.properties.{key}",
                                             f"property missing (expected it, since {catalog_file} names it for layer {layer.id!r})"))
             if layer.id == catalog.places_layer and layer.id_property:
                 place_ids.add(str(props.get(layer.id_property)))
-    return place_ids
+    return place_ids, properties
+
+
+def _check_layer_filters(file: str, doc: _YamlDoc, agreement: models.Agreement,
+                         properties: dict[str, list[dict]], errors: list[DataError]) -> None:
+    """Each geography's layer reference must select at least one feature."""
+    for index, provision in enumerate(agreement.provisions):
+        geo = provision.geography
+        if geo is None:
+            continue
+        for key, ref in [("along", getattr(geo, "along", None)), ("within", getattr(geo, "within", None)),
+                         ("layer", getattr(geo, "layer", None))]:
+            if ref is None or ref.layer not in properties:
+                continue  # no such layer (reported already) or an unreadable file (reported already)
+            features = properties[ref.layer]
+            where = ref.where or {}
+            loc = ("provisions", index, "geography", key) + (("where",) if where else ())
+            unknown = [k for k in where if not any(k in props for props in features)]
+            if unknown:
+                known = sorted({k for props in features for k in props})
+                errors.append(DataError(file, doc.line_of(loc), _field_name(loc),
+                                        f"layer {ref.layer!r} has no property {unknown[0]!r} (expected one of: {', '.join(known)})"))
+            elif not any(all(props.get(k) == v for k, v in where.items()) for props in features):
+                errors.append(DataError(file, doc.line_of(loc), _field_name(loc),
+                                        f"selects no feature of layer {ref.layer!r} (expected a filter that matches at least one feature)"))
