@@ -362,7 +362,7 @@ def _load(data_dir: Path) -> tuple[Dataset | None, list[DataError]]:
         file = rel(doc.path)
         refs.walk(file, doc, agreement)
         refs.duplicates(file, doc, "provisions", [p.id for p in agreement.provisions])
-        _check_layer_filters(file, doc, agreement, layer_properties, errors)
+        _check_layer_filters(file, doc, agreement, catalog, layer_properties, errors)
         for index, provision in enumerate(agreement.provisions):
             if provision.deadline and provision.deadline < agreement.date_signed:
                 loc = ("provisions", index, "deadline")
@@ -545,9 +545,13 @@ def _check_layers(
     return place_ids, properties
 
 
-def _check_layer_filters(file: str, doc: _YamlDoc, agreement: models.Agreement,
+_REF_KINDS = {"along": "line", "within": "area"}  # what a band or corridor is measured along / cut to
+
+
+def _check_layer_filters(file: str, doc: _YamlDoc, agreement: models.Agreement, catalog: models.LayerCatalog,
                          properties: dict[str, list[dict]], errors: list[DataError]) -> None:
-    """Each geography's layer reference must select at least one feature."""
+    """Each geography's layer reference must be of the right kind and select at least one feature."""
+    kinds = {layer.id: layer.kind for layer in catalog.layers}
     for index, provision in enumerate(agreement.provisions):
         geo = provision.geography
         if geo is None:
@@ -556,6 +560,11 @@ def _check_layer_filters(file: str, doc: _YamlDoc, agreement: models.Agreement,
                          ("layer", getattr(geo, "layer", None))]:
             if ref is None or ref.layer not in properties:
                 continue  # no such layer (reported already) or an unreadable file (reported already)
+            if key in _REF_KINDS and kinds[ref.layer] != _REF_KINDS[key]:
+                loc = ("provisions", index, "geography", key)
+                errors.append(DataError(file, doc.line_of(loc), _field_name(loc),
+                                        f"layer {ref.layer!r} is of kind {kinds[ref.layer]!r} (expected a layer of kind {_REF_KINDS[key]!r} here)"))
+                continue
             features = properties[ref.layer]
             where = ref.where or {}
             loc = ("provisions", index, "geography", key) + (("where",) if where else ())
