@@ -6,7 +6,7 @@ hard-coded) and returned in both that CRS (for figures) and EPSG:4326 (for maps)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
@@ -42,10 +42,7 @@ class AgreementGeometry:
     agreement: models.Agreement
     crs: CRS
     zones: list[Zone]
-    # what a zone was measured from/in, per provision id: {"along": GeoDataFrame, "within": ...}
-    inputs: dict[str, dict[str, gpd.GeoDataFrame]] = field(default_factory=dict)
-    accuracy_km: float | None = None
-    accuracy_notes: list[str] = field(default_factory=list)
+    accuracy_km: float | None = None  # the worst typical error of the approximate layers used
 
     def zones_frame(self, to_crs: int | CRS | None = 4326) -> gpd.GeoDataFrame:
         frame = gpd.GeoDataFrame(
@@ -94,23 +91,15 @@ def build_geometry(
     crs = metric_crs(gpd.GeoDataFrame(geometry=reference, crs=4326)) if reference is not None else CRS.from_epsg(3857)
 
     zones: list[Zone] = []
-    inputs: dict[str, dict[str, gpd.GeoDataFrame]] = {}
     accuracies: list[float] = []
-    notes: list[str] = []
     for provision in agreement.provisions:
         geo = provision.geography
         if geo is None or geo.kind == "features":
             continue
         along = dataset.layer_frame(geo.along).to_crs(crs)
         within = dataset.layer_frame(geo.within).to_crs(crs) if geo.within else None
-        inputs[provision.id] = {"along": along, **({"within": within} if within is not None else {})}
-        for ref in filter(None, [geo.along, geo.within]):
-            layer = dataset.layers[ref.layer]
-            if layer.accuracy == "approximate":
-                if layer.accuracy_km:
-                    accuracies.append(layer.accuracy_km)
-                if layer.accuracy_note and layer.accuracy_note not in notes:
-                    notes.append(f"{layer.title}: {layer.accuracy_note}")
+        accuracies += [dataset.layers[ref.layer].accuracy_km for ref in filter(None, [geo.along, geo.within])
+                       if dataset.layers[ref.layer].accuracy_km]
         line = _union(along)
         clip = _union(within) if within is not None else None
         if geo.kind == "band":
@@ -120,7 +109,7 @@ def build_geometry(
         else:
             width = corridor_half_width_km or geo.half_width_km
             zones.append(Zone(provision.id, geo.label, "corridor", width, _corridor(line, clip, width)))
-    return AgreementGeometry(agreement, crs, zones, inputs, max(accuracies) if accuracies else None, notes)
+    return AgreementGeometry(agreement, crs, zones, max(accuracies) if accuracies else None)
 
 
 def _band(line: shapely.Geometry, area: shapely.Geometry | None, depth_km: float) -> shapely.Geometry:
@@ -152,7 +141,3 @@ def length_inside_km(frame: gpd.GeoDataFrame, zone: Zone, crs: CRS, by: str | No
     keys = frame[by].astype(str) if by else pd.Series("all", index=frame.index)
     return {key: round(float(value), 1) for key, value in lengths.groupby(keys.values).sum().items()}
 
-
-def distance_to_line_km(frame: gpd.GeoDataFrame, line_frame: gpd.GeoDataFrame, crs: CRS) -> pd.Series:
-    line = _union(line_frame.to_crs(crs))
-    return frame.to_crs(crs).distance(line) / 1000

@@ -243,13 +243,6 @@ class Dataset:
             frame = frame[frame[key] == value]
         return frame
 
-    def agreement(self, agreement_id: str) -> models.Agreement:
-        try:
-            return self.agreements[agreement_id]
-        except KeyError:
-            known = ", ".join(sorted(self.agreements))
-            raise KeyError(f"no agreement {agreement_id!r} in {self.data_dir / 'agreements'} (known: {known})") from None
-
 
 def _read_geojson(path: Path):
     import geopandas as gpd

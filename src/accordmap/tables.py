@@ -192,7 +192,8 @@ def stakeholders_html(dataset: Dataset, agreement: models.Agreement) -> Markup:
             for r in actor.relations)
         role = Markup("{}{}").format(roles.loc[actor_id, "roles"],
                                      Markup('<div class="muted">{}</div>').format(notes[actor_id]) if actor_id in notes else "")
-        rows.append([Markup("{} {}").format(actor.name, cite(dataset, actor.sources)), actor.kind, actor.side,
+        name = Markup('{} {}<div class="muted">{}</div>').format(actor.name, cite(dataset, actor.sources), actor.description)
+        rows.append([name, actor.kind, actor.side,
                      role, people or "—", relations or "—"])
     return table(["Actor", "Kind", "Side", "Role in this agreement", "Key people", "Relations"], rows,
                  "stakeholders", caption=f"Stakeholders of the {agreement.short_title}", row_header=True)
