@@ -103,7 +103,7 @@ def build_geometry(
         line = _union(along)
         clip = _union(within) if within is not None else None
         if geo.kind == "band":
-            depths = sorted({zone_min_km or geo.min_km, zone_max_km or geo.max_km})
+            depths = sorted(set(geo.depths(zone_min_km, zone_max_km)))
             for depth in depths:
                 zones.append(Zone(provision.id, geo.label, "band", depth, _band(line, clip, depth)))
         else:

@@ -91,15 +91,21 @@ def _read_yaml(path: Path, rel: str) -> tuple[_YamlDoc | None, list[DataError]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [DataError(rel, None, "(file)", f"cannot be read ({exc})")]
+    loader = None
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)  # may already refuse the text (unprintable characters)
+        # parse once: the node tree gives line numbers, the same tree builds the data
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = " ".join((getattr(exc, "problem", None) or str(exc)).split())  # one line per problem
         return None, [
             DataError(rel, mark.line + 1 if mark else None, "(yaml)", f"malformed YAML: {problem} (expected valid YAML)")
         ]
+    finally:
+        if loader is not None:
+            loader.dispose()
     return _YamlDoc(path, data, node), []
 
 
@@ -229,7 +235,7 @@ class Dataset:
     version: str
     _frames: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    @property
+    @functools.cached_property
     def layers(self) -> dict[str, models.Layer]:
         return {layer.id: layer for layer in self.catalog.layers}
 

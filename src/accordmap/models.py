@@ -270,6 +270,10 @@ class BandGeography(Strict):
     min_km: Annotated[float, Field(gt=0)]
     max_km: Annotated[float, Field(gt=0)]
 
+    def depths(self, min_km: float | None = None, max_km: float | None = None) -> tuple[float, float]:
+        """The (narrower, wider) depths in km, each replaced by its override when one is given."""
+        return (min_km or self.min_km, max_km or self.max_km)
+
     @model_validator(mode="after")
     def _ordered(self) -> BandGeography:
         if self.min_km > self.max_km:

@@ -130,8 +130,7 @@ def _check(dataset: Dataset, values: dict[str, Any]) -> None:
             raise ParameterError(f"parameter {name}={value:g} is impossible (expected more than 0 and at most 500 km)")
     bands = [p.geography for p in agreement.provisions if p.geography and p.geography.kind == "band"]
     for band in bands:
-        low = values.get("zone_min_km") or band.min_km
-        high = values.get("zone_max_km") or band.max_km
+        low, high = band.depths(values.get("zone_min_km"), values.get("zone_max_km"))
         if low > high:
             raise ParameterError(f"zone_min_km ({low:g}) is larger than zone_max_km ({high:g}) for {band.label!r} (expected min <= max)")
     if values.get("as_of") is not None:

@@ -43,6 +43,11 @@ class Report:
             corridor_half_width_km=self.parameters.get("corridor_half_width_km"),
         )
 
+    @functools.cached_property
+    def timeline_frame(self):
+        """The timeline items this report shows (the Sources list follows them too)."""
+        return timeline.timeline_frame(self.dataset, self.agreement, self.as_of, short=self.short_timeline)
+
     def _cite(self, ids) -> Markup:
         return cite(self.dataset, ids)
 
@@ -137,7 +142,7 @@ class Report:
 
     def timeline(self) -> HTML:
         short = self.short_timeline
-        frame = timeline.timeline_frame(self.dataset, self.agreement, self.as_of, short=short)
+        frame = self.timeline_frame
         chart = timeline.timeline_chart_svg(frame, self.agreement, self.as_of)
         caption = ("From three months before the signing to a month after the last deadline (the Timeline report has the whole story)"
                    if short else "Context, agreement, deadlines and what happened after")
@@ -158,7 +163,7 @@ class Report:
 
     def sources(self) -> HTML:
         """Every source behind the report, with links (http(s) only) and the map data credits."""
-        event_ids = timeline.timeline_frame(self.dataset, self.agreement, self.as_of, short=self.short_timeline)["id"].tolist()
+        event_ids = self.timeline_frame["id"].tolist()
         ids = tables.sources_for(self.dataset, self.agreement, event_ids)
         items = Markup("").join(source_entry(self.dataset.sources[i]) for i in ids)
         credits = Markup("").join(
