@@ -47,3 +47,36 @@ def test_build_checks_first_and_builds_nothing(case, minimal_data, tmp_path, cap
     assert main(["build", "--data", str(data), "--out", str(out)]) == 2
     assert "nothing was built" in capsys.readouterr().err
     assert not out.exists()
+
+
+LINK_CASES = {  # what to link out of the data folder -> the line check prints
+    "yaml-file": ("sources.yaml", "data/sources.yaml: (file): is a link to a file outside the data folder, which "
+                                  "accordmap never reads (expected the file itself inside data)"),
+    "geojson-file": ("layers/towns.geojson", "data/layers/towns.geojson: (file): is a link to a file outside the data "
+                                             "folder, which accordmap never reads (expected the file itself inside data)"),
+    "folder": ("agreements", "data/agreements: (folder): is a link to a folder outside the data folder, which "
+                             "accordmap never reads (expected the folder itself inside data)"),
+}
+
+
+@pytest.mark.parametrize("name", list(LINK_CASES))
+def test_a_link_out_of_the_data_folder_is_refused_and_never_read(name, minimal_data, tmp_path, capsys):
+    """The broken-case format cannot express a symlink, so these cases are written here."""
+    relative, expected = LINK_CASES[name]
+    inside = minimal_data / relative
+    outside = tmp_path / "outside" / inside.name
+    outside.parent.mkdir()
+    inside.rename(outside)
+    # what lies outside is broken: had it been read, check would list its problems too
+    for path in [outside] if outside.is_file() else outside.iterdir():
+        path.write_text("{not: [valid", encoding="utf-8")
+    inside.symlink_to(outside)
+    assert main(["check", "--data", str(minimal_data)]) == 2
+    assert [line.strip() for line in capsys.readouterr().err.splitlines()[1:]] == [expected]
+
+
+def test_a_link_that_stays_inside_the_data_folder_is_read(minimal_data, capsys):
+    agreement = minimal_data / "agreements" / "test-accord.yaml"
+    agreement.rename(minimal_data / "accord.yaml")
+    agreement.symlink_to(Path("..") / "accord.yaml")
+    assert main(["check", "--data", str(minimal_data)]) == 0

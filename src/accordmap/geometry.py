@@ -14,7 +14,7 @@ import shapely
 from pyproj import CRS
 
 from accordmap import models
-from accordmap.load import Dataset
+from accordmap.dataset import Dataset
 
 
 @dataclass(frozen=True)

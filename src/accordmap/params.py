@@ -126,8 +126,9 @@ def _check(dataset: Dataset, values: dict[str, Any]) -> None:
     agreement = dataset.agreements[agreement_id]
     for name in ("zone_min_km", "zone_max_km", "corridor_half_width_km"):
         value = values.get(name)
-        if value is not None and not (0 < value <= 500):
-            raise ParameterError(f"parameter {name}={value:g} is impossible (expected more than 0 and at most 500 km)")
+        if value is not None and not (0 < value <= models.MAX_DISTANCE_KM):
+            raise ParameterError(f"parameter {name}={value:g} is impossible "
+                                 f"(expected more than 0 and at most {models.MAX_DISTANCE_KM:g} km)")
     bands = [p.geography for p in agreement.provisions if p.geography and p.geography.kind == "band"]
     for band in bands:
         low, high = band.depths(values.get("zone_min_km"), values.get("zone_max_km"))
