@@ -75,8 +75,10 @@ def test_brief_key_figures_give_zone_areas_for_both_depths(brief):
 def test_map_draws_the_computed_zone_and_credits_the_data(built_reports):
     html = (built_reports / "sochi-2018" / "zone-map.html").read_text(encoding="utf-8")
     page = unescape(re.search(r'srcdoc="([^"]*)"', html).group(1))
-    assert "Demilitarised zone, 20 km deep (computed, approximate)" in page
-    assert "Demilitarised zone, 15 km deep (computed, approximate)" in page
+    # layer names are HTML in the map's scripts, the label from data isolated: <bdi>label</bdi>, 20 km deep
+    names = re.sub(r"\\u003c/?bdi\\u003e", "", page)
+    assert "Demilitarised zone, 20 km deep (computed, approximate)" in names
+    assert "Demilitarised zone, 15 km deep (computed, approximate)" in names
     assert '"type": "Polygon"' in page or '"type": "MultiPolygon"' in page
     for credit in ["OCHA", "GeoNames", "Natural Earth", "CC BY-SA 4.0"]:
         assert credit in page

@@ -2,17 +2,22 @@
 
 The map carries its own Leaflet and jQuery (inlined from the ``xstatic-leaflet`` and
 ``xstatic-jquery`` wheels): nothing is requested from the network unless the reader asked for an
-online basemap. Every string from data is escaped before folium sees it, because folium puts
-popup, tooltip and layer names into the page as raw HTML (and tooltips into JS template
-literals, hence the extra escaping of backticks and ``$``).
+online basemap.
+
+Nothing from the data reaches the map page except through :mod:`accordmap.escape`: folium
+pastes popup and tooltip HTML into JavaScript template literals and layer names into the layer
+control's HTML, and renders its scripts a second time as Jinja, so those strings go through
+:func:`~accordmap.escape.folium_html`; the legend and attribution are HTML in
+:func:`~accordmap.escape.js_string`; path styles are checked tokens
+(:func:`~accordmap.escape.css_value`) applied with :func:`~accordmap.escape.script_json`, not
+folium's ``style_function`` (whose output folium writes with plain ``json.dumps``). Names from
+data are isolated (``<bdi>``, ``dir="auto"``) so right-to-left text keeps its own direction.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
-import html
-import json
 import re
 from dataclasses import dataclass
 
@@ -24,10 +29,12 @@ import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 from branca.element import Element, MacroElement
 from jinja2 import Template
+from markupsafe import Markup
 
-from accordmap import models
+from accordmap import escape, models
 from accordmap.geometry import AgreementGeometry, Zone
 from accordmap.load import Dataset
+from accordmap.markup import isolate, zone_name
 
 # Zone colours/dashes differ in lightness and pattern, so they read in grayscale and print.
 ZONE_STYLES = [
@@ -36,11 +43,6 @@ ZONE_STYLES = [
 ]
 DISPLAY_TOLERANCE_M = 150  # simplification for display only; figures use exact geometry
 COORD_DECIMALS = 5  # about 1 m
-
-
-def escape_text(value: object) -> str:
-    """HTML-escape text from data for folium, which pastes it raw into HTML and JS template literals."""
-    return html.escape("" if value is None else str(value)).replace("`", "&#96;").replace("$", "&#36;")
 
 
 # --- offline assets -------------------------------------------------------------------------
@@ -84,28 +86,39 @@ MAP_CSS = """
 """
 
 
+class _Raw(Element):
+    """Trusted HTML written as it is (a plain branca Element would parse it as a Jinja template)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.html = html
+
+    def render(self, **kwargs) -> str:
+        return self.html
+
+
 def make_offline(m: folium.Map) -> folium.Map:
     """Replace folium's CDN links with inlined Leaflet/jQuery; drop assets the reports don't use."""
     m.default_js = []
     m.default_css = []
-    m.get_root().header.add_child(Element(_inline_assets_html()), name="accordmap_assets", index=0)
+    m.get_root().header.add_child(_Raw(_inline_assets_html()), name="accordmap_assets", index=0)
     return m
 
 
-# --- legend and attribution -----------------------------------------------------------------
+# --- legend, attribution, styles -----------------------------------------------------------
 
 
 class _MapControl(MacroElement):
-    """A Leaflet control holding trusted HTML built here from escaped parts."""
+    """A Leaflet control holding HTML built here by :mod:`accordmap.markup` from escaped parts."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var control = L.control({position: {{ this.position|tojson }}});
+            var control = L.control({position: {{ this.position_js }}});
             control.onAdd = function() {
-                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
-                div.innerHTML = {{ this.html_json }};
+                var div = L.DomUtil.create('div', {{ this.css_class_js }});
+                div.innerHTML = {{ this.html_js }};
                 L.DomEvent.disableClickPropagation(div);
                 return div;
             };
@@ -115,44 +128,83 @@ class _MapControl(MacroElement):
         """
     )
 
-    def __init__(self, html_content: str, position: str = "bottomleft", css_class: str = "accordmap-legend"):
+    def __init__(self, html_content: Markup, position: str = "bottomleft", css_class: str = "accordmap-legend"):
         super().__init__()
         self._name = "MapControl"
-        self.position = position
-        self.css_class = css_class
-        # JSON inside <script>: also hide '<' so no string can close the script element
-        self.html_json = json.dumps(html_content).replace("<", "\\u003c")
+        self.position_js = escape.js_string(position)
+        self.css_class_js = escape.js_string(css_class)
+        self.html_js = escape.js_string(escape.html_text(html_content))
 
 
 class _Attribution(MacroElement):
+    """Credit lines in Leaflet's attribution control (which shows them as HTML)."""
+
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_json }});
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.html_js }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, text: str):
+    def __init__(self, credits: list[str]):
         super().__init__()
         self._name = "Attribution"
-        self.text_json = json.dumps(escape_text(text)).replace("<", "\\u003c")
+        self.html_js = escape.js_string(Markup(" | ").join(isolate(c) for c in credits))
 
 
-def _swatch(style: dict, kind: str) -> str:
-    color = style.get("color", "#555")
+class _PathStyle(MacroElement):
+    """Styles its parent (a GeoJson layer or a CircleMarker) with ``setStyle``.
+
+    folium's ``style_function`` writes its result with plain ``json.dumps`` (``<`` unescaped) and
+    re-renders it as Jinja; here every value is a checked token and the object is written with
+    :func:`accordmap.escape.script_json`.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.setStyle({{ this.style_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, style: dict):
+        super().__init__()
+        self._name = "PathStyle"
+        self.style_json = escape.script_json(style)
+
+
+def _checked_style(style: dict) -> dict:
+    """Leaflet path options with every value a checked token (colour, number, dash pattern)."""
+    kinds = {"color": "color", "fillColor": "color", "dashArray": "dash"}
+    checked: dict = {}
+    for key, value in style.items():
+        if isinstance(value, bool):
+            checked[key] = value
+        elif key in kinds:
+            checked[key] = escape.css_value(value, kinds[key])
+        else:
+            checked[key] = float(escape.css_value(value, "number"))
+    return checked
+
+
+def _swatch(style: dict, kind: str) -> Markup:
+    """The legend's sample of a layer: an SVG dot, line or box in the layer's checked style."""
+    style = _checked_style(style)
+    color = style.get("color", "#555555")
     fill = style.get("fillColor", color)
-    opacity = style.get("fillOpacity", 0)
-    dash = style.get("dashArray")
-    dash_attr = f' stroke-dasharray="{html.escape(dash)}"' if dash else ""
+    opacity = style.get("fillOpacity", 0.0)
+    dash = Markup(' stroke-dasharray="{}"').format(style["dashArray"]) if style.get("dashArray") else Markup("")
     if kind == "point":
-        shape = f'<circle cx="9" cy="7" r="5" fill="{fill}" fill-opacity="{max(opacity, 0.6)}" stroke="{color}"/>'
+        shape = Markup('<circle cx="9" cy="7" r="5" fill="{}" fill-opacity="{:g}" stroke="{}"/>').format(
+            fill, max(opacity, 0.6), color)
     elif kind == "line":
-        shape = f'<line x1="1" y1="7" x2="17" y2="7" stroke="{color}" stroke-width="3"{dash_attr}/>'
+        shape = Markup('<line x1="1" y1="7" x2="17" y2="7" stroke="{}" stroke-width="3"{}/>').format(color, dash)
     else:
-        shape = (f'<rect x="1" y="2" width="16" height="10" fill="{fill}" fill-opacity="{max(opacity, 0.15)}" '
-                 f'stroke="{color}" stroke-width="1.5"{dash_attr}/>')
-    return f'<svg width="18" height="14" aria-hidden="true">{shape}</svg>'
+        shape = Markup('<rect x="1" y="2" width="16" height="10" fill="{}" fill-opacity="{:g}" stroke="{}" '
+                       'stroke-width="1.5"{}/>').format(fill, max(opacity, 0.15), color, dash)
+    return Markup('<svg width="18" height="14" aria-hidden="true">{}</svg>').format(shape)
 
 
 def _layer_style(layer: models.Layer) -> dict:
@@ -178,51 +230,68 @@ def _display_frame(frame: gpd.GeoDataFrame, metric_crs) -> gpd.GeoDataFrame:
     return simplified.set_geometry(rounded)
 
 
-def _popup_html(title: str, rows: list[tuple[str, object]]) -> str:
-    body = "".join(
-        f"<tr><th scope='row'>{escape_text(k)}</th><td>{escape_text(v)}</td></tr>"
-        for k, v in rows if v not in (None, "") and str(v) != "nan"
-    )
-    return f"<strong>{escape_text(title)}</strong><table class='popup'>{body}</table>"
+def _shown(value: object) -> bool:
+    return value is not None and str(value) not in ("", "nan")
+
+
+def _popup_html(title: object, rows: list[tuple[object, object]]) -> Markup:
+    """Title and a key/value table; values are isolated, so each keeps its own direction."""
+    body = Markup("").join(
+        Markup('<tr><th scope="row" dir="auto">{}</th><td dir="auto">{}</td></tr>').format(
+            escape.html_text(key), escape.html_text(value))
+        for key, value in rows if _shown(value))
+    return Markup('<strong>{}</strong><table class="popup">{}</table>').format(isolate(title), body)
+
+
+def _popup(title: object, rows: list[tuple[object, object]]) -> folium.Popup:
+    return folium.Popup(escape.folium_html(_popup_html(title, rows)), max_width=320)
+
+
+def _tooltip(html: Markup) -> folium.Tooltip:
+    return folium.Tooltip(escape.folium_html(html))
 
 
 def _feature_label(layer: models.Layer, props: dict, fallback: str) -> str:
     value = props.get(layer.name_property) if layer.name_property else None
-    return str(value) if value not in (None, "") else fallback
+    return str(value) if _shown(value) else fallback
+
+
+def _approximate(note: object) -> Markup:
+    return Markup("approximate: {}").format(isolate(note))
 
 
 def _add_layer(m: folium.Map, layer: models.Layer, frame: gpd.GeoDataFrame, metric_crs) -> None:
-    group = folium.FeatureGroup(name=escape_text(layer.title), show=layer.style.shown)
+    group = folium.FeatureGroup(name=escape.folium_html(isolate(layer.title)), show=layer.style.shown)
     shown = _display_frame(frame, metric_crs)
-    style = _layer_style(layer)
+    style = _checked_style(_layer_style(layer))
     for _, row in shown.iterrows():
         props = {k: v for k, v in row.items() if k != "geometry"}
         label = _feature_label(layer, props, layer.title)
-        popup_rows = [(key, props.get(key)) for key in layer.popup_properties]
+        popup_rows: list[tuple[object, object]] = [(key, props.get(key)) for key in layer.popup_properties]
         if layer.accuracy == "approximate":
-            popup_rows.append(("accuracy", f"approximate: {layer.accuracy_note}"))
-        popup = folium.Popup(_popup_html(label, popup_rows), max_width=320)
+            popup_rows.append(("accuracy", _approximate(layer.accuracy_note)))
         if layer.kind == "point":
+            marker_style = {**style, "fill": True, "fillOpacity": layer.style.fill_opacity or 0.8}
             for point in getattr(row.geometry, "geoms", [row.geometry]):
-                folium.CircleMarker(
-                    location=(point.y, point.x), radius=layer.style.radius, color=style["color"],
-                    weight=layer.style.weight, fill=True, fill_color=style["color"],
-                    fill_opacity=layer.style.fill_opacity or 0.8, popup=popup, tooltip=escape_text(label),
-                ).add_to(group)
+                marker = folium.CircleMarker(location=(point.y, point.x), radius=layer.style.radius,
+                                             popup=_popup(label, popup_rows), tooltip=_tooltip(isolate(label)))
+                marker.add_child(_PathStyle(marker_style))
+                marker.add_to(group)
         else:
-            folium.GeoJson(
+            feature = folium.GeoJson(
                 shapely.geometry.mapping(row.geometry),
-                style_function=lambda _f, s=style: s,
-                popup=popup,
-                tooltip=escape_text(label),
+                popup=_popup(label, popup_rows),
+                tooltip=_tooltip(isolate(label)),
                 smooth_factor=1.0,
-            ).add_to(group)
+            )
+            feature.add_child(_PathStyle(style))
+            feature.add_to(group)
     group.add_to(m)
 
 
 @dataclass(frozen=True)
 class LegendEntry:
-    label: str
+    label: str | Markup  # a layer title from data, or a zone's name built by zone_name()
     kind: str  # "area", "line" or "point"
     style: dict  # Leaflet path options
 
@@ -233,8 +302,8 @@ def _styled_zones(geometry: AgreementGeometry) -> list[tuple[Zone, dict]]:
     return [(zone, ZONE_STYLES[index % len(ZONE_STYLES)]) for index, zone in enumerate(ordered)]
 
 
-def _zone_label(zone: Zone) -> str:
-    return f"{zone.name} (computed, approximate)"
+def _zone_label(zone: Zone) -> Markup:
+    return zone_name(zone) + " (computed, approximate)"
 
 
 def legend_entries(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> list[LegendEntry]:
@@ -267,27 +336,32 @@ def build_map(
     zones = geometry.zones_frame(to_crs=None)
     for zone, style in _styled_zones(geometry):
         display = _display_frame(zones[zones["name"] == zone.name], geometry.crs)
-        folium.GeoJson(
+        inputs = Markup(", ").join(isolate(layers[r].title) for r in _zone_inputs(agreement, zone.provision_id))
+        area = f"{zone.area_km2:,.0f} km²"
+        feature = folium.GeoJson(
             shapely.geometry.mapping(display.geometry.iloc[0]),
-            name=escape_text(_zone_label(zone)),
-            style_function=lambda _f, s=style: s,
-            tooltip=escape_text(f"{zone.name}: {zone.area_km2:,.0f} km²"),
-            popup=folium.Popup(_popup_html(zone.name, [
-                ("area", f"{zone.area_km2:,.0f} km²"),
-                ("computed from", ", ".join(layers[r].title for r in _zone_inputs(agreement, zone.provision_id))),
+            name=escape.folium_html(_zone_label(zone)),
+            tooltip=_tooltip(Markup("{}: {}").format(zone_name(zone), area)),
+            popup=_popup(zone_name(zone), [
+                ("area", area),
+                ("computed from", inputs),
                 ("accuracy", f"approximate: boundaries ±{geometry.accuracy_km:g} km typical" if geometry.accuracy_km else None),
-            ]), max_width=320),
-        ).add_to(m)
+            ]),
+        )
+        feature.add_child(_PathStyle(_checked_style(style)))
+        feature.add_to(m)
 
-    rows = "".join(f"<div class='row'>{_swatch(e.style, e.kind)}{escape_text(e.label)}</div>"
-                   for e in legend_entries(dataset, agreement, geometry))
-    note = ""
+    rows = Markup("").join(
+        # the label in one <span>: the row is a flex box, whose every child would be a separate item
+        Markup('<div class="row">{}<span>{}</span></div>').format(
+            _swatch(e.style, e.kind), e.label if isinstance(e.label, Markup) else isolate(e.label))
+        for e in legend_entries(dataset, agreement, geometry))
+    note = Markup("")
     if geometry.accuracy_km:
-        note = (f"<div class='note'><strong>Approximate:</strong> the lines and zones are estimates, "
-                f"typically ±{geometry.accuracy_km:g} km, worse in places.</div>")
-    _MapControl(f"<h4>Legend</h4>{rows}{note}").add_to(m)
-    attributions = list(dict.fromkeys(layers[i].attribution for i in agreement.map_layers))
-    _Attribution(" | ".join(attributions)).add_to(m)
+        note = Markup('<div class="note"><strong>Approximate:</strong> the lines and zones are estimates, '
+                      "typically ±{:g} km, worse in places.</div>").format(geometry.accuracy_km)
+    _MapControl(Markup("<h4>Legend</h4>{}{}").format(rows, note)).add_to(m)
+    _Attribution(list(dict.fromkeys(layers[i].attribution for i in agreement.map_layers))).add_to(m)
     folium.LayerControl(collapsed=not layers_open).add_to(m)
 
     # open on the zones with a margin of context around them

@@ -1,21 +1,27 @@
-"""HTML building blocks for report sections. Text from data is escaped here and only here.
+"""HTML building blocks for report sections, escaped by :mod:`accordmap.escape`.
 
 A cell or fragment is either plain text (escaped on output) or :class:`markupsafe.Markup`
 built by these helpers from escaped parts. URLs from data become links only when they are
-http(s); anything else (``javascript:``, ``data:``) is shown as text.
+http(s) (:func:`accordmap.escape.url`); anything else (``javascript:``, ``data:``) is shown as text.
+
+Right-to-left text from data (Arabic, Hebrew names) is isolated so it cannot reorder the
+sentence around it: :func:`isolate` wraps a value that sits inside other text in ``<bdi>``,
+and :func:`table` gives cells holding one plain value ``dir="auto"``.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from accordmap import models
+from accordmap import escape, models
 from accordmap.load import Dataset
 
-__all__ = ["Markup", "escape", "safe_url", "link", "cite", "table", "HTML"]
+if TYPE_CHECKING:
+    from accordmap.geometry import Zone
+
+__all__ = ["Markup", "HTML", "isolate", "zone_name", "safe_url", "link", "cite", "table", "source_entry"]
 
 
 class HTML:
@@ -31,17 +37,28 @@ class HTML:
         return str(self.content)
 
 
+def isolate(value: object) -> Markup:
+    """Text from data inside other text: escaped, in ``<bdi>`` (its direction is its own)."""
+    return Markup("<bdi>{}</bdi>").format(escape.html_text(value))
+
+
+def zone_name(zone: Zone) -> Markup:
+    """A computed zone's name with its label from data isolated: 'Demilitarised zone, 15 km deep'."""
+    # Zone.name is the label followed by the depth or width the build computed
+    return Markup("{}{}").format(isolate(zone.label), zone.name.removeprefix(zone.label))
+
+
 def safe_url(url: object) -> str | None:
     """The URL if it is http(s), else None."""
-    text = str(url or "")
-    return text if urlsplit(text).scheme in ("http", "https") else None
+    return escape.url(url)
 
 
 def link(text: object, url: object) -> Markup:
-    href = safe_url(url)
+    """A link to an http(s) URL; any other URL gives the text alone."""
+    href = escape.url(url)
     if href is None:
-        return escape(text)
-    return Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(href, text)
+        return escape.html_text(text)
+    return Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(escape.html_attr(href), escape.html_text(text))
 
 
 def source_anchor(source_id: str) -> str:
@@ -54,36 +71,48 @@ def cite(dataset: Dataset, source_ids: Iterable[str]) -> Markup:
     for source_id in source_ids:
         source = dataset.sources[source_id]
         parts.append(Markup('<a class="cite" href="#{}" title="{}">[{}]</a>').format(
-            source_anchor(source_id), f"{source.title} ({source.publisher})", source_id))
+            escape.html_attr(source_anchor(source_id)), escape.html_attr(f"{source.title} ({source.publisher})"),
+            escape.html_text(source_id)))
     return Markup(" ").join(parts)
 
 
+def _cell(tag: str, value: object, scope: str | None = None) -> Markup:
+    """One cell. A plain string is one value, maybe from data: ``dir="auto"`` isolates it."""
+    attributes = Markup("")
+    if scope:
+        attributes += Markup(' scope="{}"').format(scope)
+    if isinstance(value, str) and not isinstance(value, Markup):
+        attributes += Markup(' dir="auto"')
+    return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attributes, escape.html_text(value))
+
+
 def table(
-    columns: Sequence[str],
+    columns: Sequence[object],
     rows: Iterable[Sequence[object]],
     css_class: str,
-    caption: str | None = None,
+    caption: object | None = None,
     row_header: bool = False,
 ) -> Markup:
-    """An accessible table: caption, <th scope=col> headers, optional row headers."""
-    head = Markup("").join(Markup('<th scope="col">{}</th>').format(c) for c in columns)
+    """An accessible table: caption, <th scope=col> headers, optional row headers.
+
+    Cells are plain values (escaped; strings get ``dir="auto"``) or :class:`Markup` built with
+    :func:`isolate` around the parts from data.
+    """
+    head = Markup("").join(_cell("th", c, scope="col") for c in columns)
     body = []
     for row in rows:
-        cells = []
-        for index, value in enumerate(row):
-            tag = "th" if row_header and index == 0 else "td"
-            scope = Markup(' scope="row"') if tag == "th" else Markup("")
-            cells.append(Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), scope, "" if value is None else value))
+        cells = [_cell("th", value, scope="row") if row_header and index == 0 else _cell("td", value)
+                 for index, value in enumerate(row)]
         body.append(Markup("<tr>{}</tr>").format(Markup("").join(cells)))
-    caption_html = Markup("<caption>{}</caption>").format(caption) if caption else Markup("")
+    caption_html = Markup("<caption>{}</caption>").format(escape.html_text(caption)) if caption else Markup("")
     return Markup('<table class="{}">{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>').format(
-        css_class, caption_html, head, Markup("").join(body))
+        escape.html_attr(css_class), caption_html, head, Markup("").join(body))
 
 
 def source_entry(source: models.Source) -> Markup:
     date = models.partial_date_label(source.date) if source.date else "n.d."
-    title = link(source.title, source.url) if source.url else escape(source.title)
-    note = Markup(" <span class='note'>{}</span>").format(source.note) if source.note else Markup("")
+    title = link(isolate(source.title), source.url) if source.url else isolate(source.title)
+    note = Markup(" <span class='note'>{}</span>").format(isolate(source.note)) if source.note else Markup("")
     accessed = Markup(" Read {}.").format(models.partial_date_label(source.accessed)) if source.accessed else Markup("")
     return Markup('<li id="{}"><strong>[{}]</strong> {}. {}, {}.{}{}</li>').format(
-        source_anchor(source.id), source.id, title, source.publisher, date, accessed, note)
+        escape.html_attr(source_anchor(source.id)), source.id, title, isolate(source.publisher), date, accessed, note)

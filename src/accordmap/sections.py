@@ -16,10 +16,10 @@ import functools
 
 from markupsafe import Markup
 
-from accordmap import maps, models, params, tables, timeline
+from accordmap import escape, maps, models, params, tables, timeline
 from accordmap.geometry import AgreementGeometry, build_geometry
 from accordmap.load import Dataset, load_cached
-from accordmap.markup import HTML, cite, source_entry, table
+from accordmap.markup import HTML, cite, isolate, source_entry, table
 
 
 class Report:
@@ -56,14 +56,15 @@ class Report:
     def header(self) -> HTML:
         """Title, the agreement in one line, and the accuracy notice every report carries."""
         a = self.agreement
-        title = f"{a.short_title}: {params.REPORTS[self.report]['title']}"
+        title = Markup("{}: {}").format(isolate(a.short_title), params.REPORTS[self.report]["title"])
         signed = models.day_label(a.date_signed, long=True)
         amends = ""
         if a.amends:
-            amends = Markup(" It amends the {}.").format(self.dataset.agreements[a.amends].short_title)
+            amends = Markup(" It amends the {}.").format(isolate(self.dataset.agreements[a.amends].short_title))
         return HTML(Markup(
             '<header class="report-header"><h1>{}</h1><p class="subtitle">{}, signed in {} on {}. {}{}</p>{}</header>'
-        ).format(title, a.title, a.place, signed, self._cite(a.sources), amends, self._accuracy_notice()))
+        ).format(title, isolate(a.title), isolate(a.place), signed, self._cite(a.sources), amends,
+                 self._accuracy_notice()))
 
     def _accuracy_notice(self) -> Markup:
         approximate = [self.dataset.layers[i] for i in self.agreement.map_layers
@@ -74,7 +75,8 @@ class Report:
         computed = ""
         if any(p.geography and p.geography.kind in ("band", "corridor") for p in self.agreement.provisions):
             computed = " The zones are computed from them, so they are approximate by as much."
-        items = Markup("").join(Markup("<li>{}: {}</li>").format(layer.title, layer.accuracy_note) for layer in approximate)
+        items = Markup("").join(Markup("<li>{}: {}</li>").format(isolate(layer.title), isolate(layer.accuracy_note))
+                                for layer in approximate)
         accuracy = f" (typical error up to {worst:g} km, worse in places)" if worst else ""
         return Markup(
             '<aside class="accuracy-notice" role="note"><strong>Approximate geography.</strong> '
@@ -85,22 +87,23 @@ class Report:
     def overview(self) -> HTML:
         """Who, when, where, what."""
         a, d = self.agreement, self.dataset
-        people = [Markup("{} ({}) {}").format(s.name, s.position, self._cite(s.sources))
+        people = [Markup("{} ({}) {}").format(isolate(s.name), isolate(s.position), self._cite(s.sources))
                   for s in [*a.signed_by, *a.announced_by]]
         rows = [
-            ["What", Markup("{} {}").format(a.summary, self._cite(a.sources))],
+            ["What", Markup("{} {}").format(isolate(a.summary), self._cite(a.sources))],
             ["When", f"signed {models.day_label(a.date_signed, long=True)}"],
             ["Where", a.place],
-            ["Parties", Markup("; ").join(Markup("{} ({})").format(tables.actor_name(d, p.actor), ", ".join(p.roles))
+            ["Parties", Markup("; ").join(Markup("{} ({})").format(isolate(tables.actor_name(d, p.actor)), ", ".join(p.roles))
                                           for p in a.parties)],
         ]
         if people:
             rows.append(["Signed / announced by", Markup("; ").join(people)])
         for doc in a.documents:
             rows.append(["Document", Markup("{}: {}{} {}").format(
-                doc.symbol, doc.title, f", {models.day_label(doc.date)}" if doc.date else "", self._cite(doc.sources))])
+                isolate(doc.symbol), isolate(doc.title), f", {models.day_label(doc.date)}" if doc.date else "",
+                self._cite(doc.sources))])
         for item in a.discrepancies:
-            rows.append(["Sources differ", Markup("{} {}").format(item.note, self._cite(item.sources))])
+            rows.append(["Sources differ", Markup("{} {}").format(isolate(item.note), self._cite(item.sources))])
         if a.note:
             rows.append(["Note", a.note])
         return HTML(table(["", "Overview"], rows, "overview", row_header=True))
@@ -116,7 +119,7 @@ class Report:
         m = maps.build_map(self.dataset, self.agreement, self.geometry,
                            basemap=self.parameters.get("basemap"), height=height, layers_open=layers_open)
         page = m.get_root().render()
-        label = f"Map of the {self.agreement.short_title}: layers and computed zones"
+        short_title = self.agreement.short_title
         note = Markup("")
         if self.geometry.accuracy_km:
             note = Markup('<p class="map-note">The lines and zones are approximate: typically ±{:g} km, '
@@ -126,12 +129,15 @@ class Report:
         note += Markup('<p class="map-alt">Text alternative: {}.</p>').format(where)
         if self.parameters.get("basemap") not in (None, "none"):
             note += Markup('<p class="map-note">The background map ({}) loads from the internet; '
-                           "offline, only the vector layers are drawn.</p>").format(self.parameters["basemap"])
+                           "offline, only the vector layers are drawn.</p>").format(isolate(self.parameters["basemap"]))
+        # the whole map page is the value of the frame's srcdoc attribute: escaped as one
         return HTML(Markup(
             '<figure class="map"><iframe class="map-frame" title="{}" srcdoc="{}" style="height:{}px"></iframe>'
             '<p class="print-only">The interactive map is not printed; see the table of places inside the zone.</p>'
             "<figcaption>{}</figcaption>{}</figure>"
-        ).format(label, page, height, label, note))
+        ).format(escape.html_attr(f"Map of the {short_title}: layers and computed zones"), escape.html_attr(page),
+                 escape.css_value(height, "number"),
+                 Markup("Map of the {}: layers and computed zones").format(isolate(short_title)), note))
 
     def map_object(self):
         """The folium.Map itself, for analysts who want to add to it."""
@@ -167,7 +173,8 @@ class Report:
         ids = tables.sources_for(self.dataset, self.agreement, event_ids)
         items = Markup("").join(source_entry(self.dataset.sources[i]) for i in ids)
         credits = Markup("").join(
-            Markup("<li>{}: {} — licence {}</li>").format(layer.title, layer.attribution, layer.licence)
+            Markup("<li>{}: {} — licence {}</li>").format(isolate(layer.title), isolate(layer.attribution),
+                                                           isolate(layer.licence))
             for layer in (self.dataset.layers[i] for i in self.agreement.map_layers))
         return HTML(Markup('<ol class="sources">{}</ol><h3>Map data credits</h3><ul class="credits">{}</ul>')
                     .format(items, credits))

@@ -11,10 +11,10 @@ import datetime as dt
 import pandas as pd
 from markupsafe import Markup
 
-from accordmap import models
+from accordmap import escape, models
 from accordmap.geometry import AgreementGeometry, features_inside, length_inside_km
 from accordmap.load import Dataset
-from accordmap.markup import cite, table
+from accordmap.markup import cite, isolate, table, zone_name
 
 
 def actor_name(dataset: Dataset, actor_id: str) -> str:
@@ -53,64 +53,89 @@ def provisions_frame(dataset: Dataset, agreement: models.Agreement, as_of: dt.da
     )
 
 
+def _names(names) -> Markup:
+    """'A, B, C' with each name from data isolated (else Arabic names would swap places)."""
+    return Markup(", ").join(isolate(name) for name in names)
+
+
 def provisions_html(dataset: Dataset, agreement: models.Agreement, as_of: dt.date | None = None) -> Markup:
     rows = []
     for p in agreement.provisions:
-        deadline = models.day_label(p.deadline) if p.deadline else "none"
+        deadline = Markup(models.day_label(p.deadline) if p.deadline else "none")
         if p.deadline_note:
-            deadline += f" ({p.deadline_note})"
+            deadline += Markup(" ({})").format(isolate(p.deadline_note))
         status = _deadline_status(p.deadline, as_of)
         if status:
             deadline += f" — {status} at {models.day_label(as_of)}"
-        text = Markup("{} {}").format(p.text, cite(dataset, p.sources))
+        text = Markup("{} {}").format(isolate(p.text), cite(dataset, p.sources))
         for d in p.discrepancies:
-            text += Markup('<div class="discrepancy">Sources differ: {} {}</div>').format(d.note, cite(dataset, d.sources))
+            text += Markup('<div class="discrepancy">Sources differ: {} {}</div>').format(
+                isolate(d.note), cite(dataset, d.sources))
         rows.append([
-            str(p.number), text, p.category,
-            ", ".join(actor_name(dataset, a) for a in p.obligated) or "—",
+            p.number, text, p.category,
+            _names(actor_name(dataset, a) for a in p.obligated) or "—",
             deadline, p.geography.label if p.geography else "—",
         ])
     return table(["Point", "Provision (paraphrase)", "Category", "Obligated", "Deadline", "Geography"], rows,
-                 "provisions", caption=f"Provisions of the {agreement.short_title}", row_header=True)
+                 "provisions", caption=Markup("Provisions of the {}").format(isolate(agreement.short_title)),
+                 row_header=True)
 
 
 # --- key figures ----------------------------------------------------------------------------
 
 
-def key_figures_frame(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> pd.DataFrame:
-    """Per zone: area, towns and observation posts inside, km of each route inside."""
+def _key_figures(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> list[dict]:
+    """Per zone, {(name from data, what): value}: the count and names of places of each point layer
+    inside, and the km of each route inside. Names stay apart from the words, for isolation in HTML."""
     point_layers = [dataset.layers[i] for i in agreement.map_layers if dataset.layers[i].kind == "point"]
     line_refs = [p.geography.layer for p in agreement.provisions
                  if p.geography and p.geography.kind == "features" and dataset.layers[p.geography.layer.layer].kind == "line"]
     records = []
     for zone in geometry.zones:
-        record: dict[str, object] = {"zone": zone.name, "area_km2": round(zone.area_km2)}
+        record: dict[tuple[str, str], object] = {}
         for layer in point_layers:
             inside = features_inside(dataset.layer_frame(layer.id), zone, geometry.crs)
-            names = inside[layer.name_property].astype(str).tolist() if layer.name_property else []
-            record[f"{layer.title}: count inside"] = len(inside)
-            record[f"{layer.title}: inside"] = ", ".join(names)
+            record[(layer.title, "count inside")] = len(inside)
+            record[(layer.title, "inside")] = inside[layer.name_property].astype(str).tolist() if layer.name_property else []
         for ref in line_refs:
             layer = dataset.layers[ref.layer]
             lengths = length_inside_km(dataset.layer_frame(ref), zone, geometry.crs, by=layer.name_property)
             for key, km in lengths.items():
-                record[f"{key}: km inside"] = km
+                record[(str(key), "km inside")] = km
+        records.append(record)
+    return records
+
+
+def key_figures_frame(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> pd.DataFrame:
+    """Per zone: area, towns and observation posts inside, km of each route inside."""
+    records = []
+    for zone, figures in zip(geometry.zones, _key_figures(dataset, agreement, geometry)):
+        record: dict[str, object] = {"zone": zone.name, "area_km2": round(zone.area_km2)}
+        for (name, what), value in figures.items():
+            record[f"{name}: {what}"] = ", ".join(value) if isinstance(value, list) else value
         records.append(record)
     return pd.DataFrame(records)
 
 
 def key_figures_html(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> Markup:
-    frame = key_figures_frame(dataset, agreement, geometry)
-    if frame.empty:
+    if not geometry.zones:
         return Markup("<p>This agreement declares no zone or corridor, so there are no zone figures.</p>")
-    rows = []
-    for column in frame.columns[1:]:
-        label = "Area (km²)" if column == "area_km2" else column
-        values = [f"{v:,}" if isinstance(v, (int, float)) and not isinstance(v, bool) else (v or "none")
-                  for v in frame[column].tolist()]
-        rows.append([label, *values])
+    figures = _key_figures(dataset, agreement, geometry)
+
+    def shown(value: object) -> object:
+        if isinstance(value, list):
+            return _names(value) or "none"
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return f"{value:,}"
+        return "none" if value is None else value
+
+    rows: list[list[object]] = [["Area (km²)", *[f"{round(zone.area_km2):,}" for zone in geometry.zones]]]
+    for key in dict.fromkeys(key for record in figures for key in record):
+        name, what = key
+        rows.append([Markup("{}: {}").format(isolate(name), what), *[shown(record.get(key)) for record in figures]])
     caption = "Key figures, computed from the approximate layers (exact geometry, metric CRS " + geometry.crs.name + ")"
-    return table(["Figure", *frame["zone"].tolist()], rows, "key-figures", caption=caption, row_header=True)
+    return table(["Figure", *[zone.name for zone in geometry.zones]], rows, "key-figures", caption=caption,
+                 row_header=True)
 
 
 # --- places in the zone ---------------------------------------------------------------------
@@ -151,7 +176,8 @@ def places_in_zone_html(dataset: Dataset, agreement: models.Agreement, geometry:
     rows = [[r.place, r.layer, "yes" if r.in_narrowest_zone else f"no (only within {zone.distance_km:g} km)",
              r.governorate, f"{r.lat:.5f}, {r.lon:.5f}"] for r in frame.itertuples()]
     return table(["Place", "Layer", f"Within {narrow:g} km", "Governorate", "Lat, lon"], rows, "places-in-zone",
-                 caption=f"Places inside the {zone.name} (text alternative to the map)", row_header=True)
+                 caption=Markup("Places inside the {} (text alternative to the map)").format(zone_name(zone)),
+                 row_header=True)
 
 
 # --- stakeholders ---------------------------------------------------------------------------
@@ -184,19 +210,23 @@ def stakeholders_html(dataset: Dataset, agreement: models.Agreement) -> Markup:
     rows = []
     for actor_id in roles.index:
         actor = dataset.actors[actor_id]
-        people = Markup("; ").join(Markup("{} ({}) {}").format(p.name, p.position, cite(dataset, p.sources)) for p in actor.people)
+        people = Markup("; ").join(Markup("{} ({}) {}").format(isolate(p.name), isolate(p.position), cite(dataset, p.sources))
+                                   for p in actor.people)
         relations = Markup("; ").join(
-            Markup("{} {}{}: {} {}").format(r.kind, actor_name(dataset, r.target),
+            Markup("{} {}{}: {} {}").format(r.kind, isolate(actor_name(dataset, r.target)),
                                             f" since {models.partial_date_label(r.since)}" if r.since else "",
-                                            r.note, cite(dataset, r.sources))
+                                            isolate(r.note), cite(dataset, r.sources))
             for r in actor.relations)
         role = Markup("{}{}").format(roles.loc[actor_id, "roles"],
-                                     Markup('<div class="muted">{}</div>').format(notes[actor_id]) if actor_id in notes else "")
-        name = Markup('{} {}<div class="muted">{}</div>').format(actor.name, cite(dataset, actor.sources), actor.description)
+                                     Markup('<div class="muted" dir="auto">{}</div>').format(notes[actor_id])
+                                     if actor_id in notes else "")
+        name = Markup('{} {}<div class="muted" dir="auto">{}</div>').format(
+            isolate(actor.name), cite(dataset, actor.sources), actor.description)
         rows.append([name, actor.kind, actor.side,
                      role, people or "—", relations or "—"])
     return table(["Actor", "Kind", "Side", "Role in this agreement", "Key people", "Relations"], rows,
-                 "stakeholders", caption=f"Stakeholders of the {agreement.short_title}", row_header=True)
+                 "stakeholders", caption=Markup("Stakeholders of the {}").format(isolate(agreement.short_title)),
+                 row_header=True)
 
 
 def obligation_matrix_frame(dataset: Dataset, agreement: models.Agreement) -> pd.DataFrame:
@@ -208,7 +238,8 @@ def obligation_matrix_frame(dataset: Dataset, agreement: models.Agreement) -> pd
 
 def obligation_matrix_html(dataset: Dataset, agreement: models.Agreement) -> Markup:
     matrix = obligation_matrix_frame(dataset, agreement)
-    columns = ["Actor"] + [Markup('<abbr title="{}">{}</abbr>').format(p.text, p.number) for p in agreement.provisions]
+    columns = ["Actor"] + [Markup('<abbr title="{}">{}</abbr>').format(escape.html_attr(p.text), p.number)
+                           for p in agreement.provisions]
     rows = [[name, *[Markup('<span class="obliged" aria-label="obligated">●</span>') if v else "" for v in row]]
             for name, row in zip(matrix.index, matrix.itertuples(index=False))]
     return table(columns, rows, "obligations",
@@ -228,8 +259,8 @@ def statements_html(dataset: Dataset, agreement: models.Agreement) -> Markup:
     frame = statements_frame(dataset, agreement).sort_values("date", kind="stable")
     if frame.empty:
         return Markup("<p>No statements about this agreement are recorded in the data.</p>")
-    rows = [[models.day_label(r.date), Markup("{} <span class='muted'>({})</span>").format(r.speaker, r.actor),
-             Markup("{}{} {}").format(r.summary, Markup(' <q>{}</q>').format(r.quote) if r.quote else "",
+    rows = [[models.day_label(r.date), Markup("{} <span class='muted'>({})</span>").format(isolate(r.speaker), isolate(r.actor)),
+             Markup("{}{} {}").format(isolate(r.summary), Markup(" <q>{}</q>").format(isolate(r.quote)) if r.quote else "",
                                       cite(dataset, r.sources))]
             for r in frame.itertuples()]
     return table(["Date", "Speaker", "Statement (paraphrase; quoted words as reported)"], rows, "statements",

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from accordmap import models
 from accordmap.load import Dataset
-from accordmap.markup import cite, table
+from accordmap.markup import cite, isolate, table
 
 LANES = ["context", "diplomatic", "agreement", "deadline", "implementation", "military"]
 LANE_STYLE = {  # fill, stroke: lanes carry the meaning, so colour is a second cue only
@@ -78,11 +78,12 @@ def timeline_frame(
 def timeline_table_html(dataset: Dataset, frame: pd.DataFrame, caption: str) -> Markup:
     rows = []
     for item in frame.itertuples():
-        text = Markup("{} {}").format(item.title, cite(dataset, item.sources))
+        # the title is from data (or a deadline's "Deadline (point n): <text>"): one isolated unit
+        text = Markup("{} {}").format(isolate(item.title), cite(dataset, item.sources))
         if item.provisions:
             text += Markup(' <span class="muted">(point {})</span>').format(", ".join(map(str, item.provisions)))
         for note, sources in item.discrepancies:
-            text += Markup('<div class="discrepancy">Sources differ: {} {}</div>').format(note, cite(dataset, sources))
+            text += Markup('<div class="discrepancy">Sources differ: {} {}</div>').format(isolate(note), cite(dataset, sources))
         rows.append([Markup('<time datetime="{}">{}</time>').format(item.date, models.partial_date_label(item.date)),
                      item.kind, text])
     return table(["Date", "Kind", "What happened (paraphrase) and sources"], rows, "timeline", caption=caption,

@@ -1,12 +1,18 @@
-"""The map: offline by default, online tiles only on request, compact, and readable in grayscale."""
+"""The map: offline by default, online tiles only on request, compact, readable in grayscale, and\ntext and styles from data reach its scripts only escaped."""
 
 import itertools
+import json
 import re
+from html.parser import HTMLParser
 
 import pytest
+from helpers import FIXTURES, writable_copy
+from hostile import make_hostile
 
 from accordmap.geometry import build_geometry
+from accordmap.load import load_dataset
 from accordmap.maps import build_map, legend_entries
+from accordmap.sections import Report
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +58,96 @@ def test_legend_entries_differ_in_grayscale(dataset, agreement_id):
             or abs(a.style.get("radius", 0) - b.style.get("radius", 0)) >= 2
         )
         assert distinct, f"{a.label!r} and {b.label!r} look alike in grayscale"
+
+
+# --- text and styles from data --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_dataset(tmp_path_factory):
+    """The minimal fixture with every payload of tests/hostile.py in every text field."""
+    data = writable_copy(FIXTURES / "minimal" / "data", tmp_path_factory.mktemp("hostile") / "data")
+    make_hostile(data)
+    return load_dataset(data)
+
+
+@pytest.fixture(scope="module")
+def hostile_map_html(hostile_dataset):
+    agreement = hostile_dataset.agreements["test-accord"]
+    return build_map(hostile_dataset, agreement, build_geometry(hostile_dataset, agreement)).get_root().render()
+
+
+class _Elements(HTMLParser):
+    """The elements an HTML fragment makes: [(tag, {attribute: value})]."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+
+# what the map's own HTML is made of; data adds no element and no attribute
+MAP_TAGS = {"div", "strong", "table", "tr", "th", "td", "bdi", "h4", "span", "svg", "rect", "line", "circle"}
+MAP_ATTRIBUTES = {"id", "style", "class", "scope", "dir", "width", "height", "aria-hidden", "x", "y", "x1", "x2", "y1",
+                  "y2", "cx", "cy", "r", "fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray"}
+
+
+def test_data_adds_no_element_to_popups_tooltips_legend_attribution_or_layer_names(hostile_map_html):
+    fragments = {
+        "popup": re.findall(r"\$\(`(.*?)`\)\[0\]", hostile_map_html, flags=re.S),
+        "tooltip": re.findall(r"bindTooltip\(\s*`(.*?)`,", hostile_map_html, flags=re.S),
+        "legend": [json.loads(s) for s in re.findall(r"div\.innerHTML = (\".*?\");", hostile_map_html)],
+        "attribution": [json.loads(s) for s in re.findall(r"addAttribution\((\".*?\")\);", hostile_map_html)],
+        "layer name": [json.loads(s) for s in re.findall(r"^\s*(\".*\") : ", hostile_map_html, flags=re.M)],
+    }
+    for where, htmls in fragments.items():
+        assert htmls, f"no {where} found"
+        for fragment in htmls:
+            elements = _Elements(fragment).elements
+            assert {tag for tag, _ in elements} <= MAP_TAGS, (where, elements)
+            assert {name for _, attrs in elements for name in attrs} <= MAP_ATTRIBUTES, (where, elements)
+    assert len(fragments["layer name"]) == 4 + 3  # the fixture's layers and zones
+
+
+def test_the_map_frame_holds_the_whole_map_page_in_one_attribute(hostile_dataset):
+    figure = str(Report("zone-map", dataset=hostile_dataset, agreement="test-accord").map())
+    elements = _Elements(figure).elements
+    assert [tag for tag, _ in elements] == ["figure", "iframe", "p", "figcaption", "bdi", "p", "p"]
+    page = elements[1][1]["srcdoc"]
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>") and "L.map(" in page
+
+
+def test_popup_and_tooltip_template_literals_hold_no_escape_or_substitution(hostile_map_html):
+    literals = (re.findall(r"\$\(`(.*?)`\)\[0\]", hostile_map_html, flags=re.S)
+                + re.findall(r"bindTooltip\(\s*`(.*?)`,", hostile_map_html, flags=re.S))
+    assert len(literals) >= 2 * 8  # a popup and a tooltip per feature
+    for literal in literals:
+        assert "\\" not in literal and "${" not in literal and "<script" not in literal.lower(), literal[:200]
+    assert any("C:&#92;data&#92;x-files&#92;9" in literal for literal in literals)
+
+
+def test_data_is_not_evaluated_as_jinja_by_folium(hostile_map_html):
+    assert "1337" not in hostile_map_html  # {{ 7*191 }}
+    assert "&#123;&#123; 7*191 &#125;&#125;" in hostile_map_html
+
+
+def test_scripts_of_the_map_cannot_be_closed_by_data(hostile_map_html):
+    body = hostile_map_html.split("</head>", 1)[1]
+    assert body.lower().count("<script") == body.lower().count("</script>")
+    styles = re.findall(r"\.setStyle\((\{.*?\})\);", body)
+    assert len(styles) >= 8  # a style per feature
+    for style in styles:
+        assert set(json.loads(style)) <= {"color", "fillColor", "fillOpacity", "weight", "dashArray", "fill"}
+
+
+@pytest.mark.parametrize("dash", ["</script><script>alert(1)</script>", "{{ 7*7 }}", "6 4\\"])
+def test_a_style_value_that_is_not_a_token_stops_the_map_whatever_the_validation(tmp_path, dash):
+    dataset = load_dataset(writable_copy(FIXTURES / "minimal" / "data", tmp_path / "data"))
+    agreement = dataset.agreements["test-accord"]
+    dataset.layers["front-line"].style.dash = dash  # pydantic does not validate assignment here
+    with pytest.raises(ValueError, match="not a valid CSS dash"):
+        build_map(dataset, agreement, build_geometry(dataset, agreement))
