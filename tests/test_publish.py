@@ -7,7 +7,6 @@ import shutil
 
 import pytest
 
-from accordmap import build as build_module
 from accordmap.cli import main
 from accordmap.paths import NOTEBOOKS_DIR
 
@@ -20,8 +19,8 @@ def published(minimal_data, tmp_path):
     return data, out
 
 
-def break_notebook(tmp_path, monkeypatch, name: str) -> None:
-    """An analyst's edit that fails at run time: the last cell raises."""
+def break_notebook(tmp_path, name: str):
+    """A copy of the notebooks with an analyst's edit that fails at run time: the last cell raises."""
     notebooks = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOKS_DIR, notebooks)
     path = notebooks / name
@@ -29,18 +28,18 @@ def break_notebook(tmp_path, monkeypatch, name: str) -> None:
     nb["cells"].append({"cell_type": "code", "id": "analyst-edit", "metadata": {}, "execution_count": None, "outputs": [],
                         "source": ["raise RuntimeError('analyst typo')"]})
     path.write_text(json.dumps(nb))
-    monkeypatch.setattr(build_module, "NOTEBOOKS_DIR", notebooks)
+    return notebooks
 
 
-def test_failed_notebook_leaves_the_published_report_identical(published, tmp_path, monkeypatch, capsys):
+def test_failed_notebook_leaves_the_published_report_identical(published, tmp_path, capsys):
     data, out = published
     brief = out / "test-accord" / "brief.html"
     before = brief.read_bytes()
     timeline_inode = (out / "test-accord" / "timeline.html").stat().st_ino
     capsys.readouterr()
-    break_notebook(tmp_path, monkeypatch, "brief.ipynb")
+    notebooks = break_notebook(tmp_path, "brief.ipynb")
 
-    assert main(["build", "--data", str(data), "--out", str(out)]) == 1
+    assert main(["build", "--data", str(data), "--out", str(out), "--notebooks", str(notebooks)]) == 1
 
     assert brief.read_bytes() == before
     failed = out / "_failed" / "test-accord" / "brief.ipynb"

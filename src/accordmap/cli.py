@@ -1,6 +1,7 @@
 """The ``accordmap`` command: check, list, build.
 
-Exit codes: 0 success; 1 a report failed to build; 2 bad data or bad parameters (nothing built).
+Exit codes: 0 success; 1 a report (or the index) could not be built or written; 2 bad data, bad
+parameters or an unusable folder (nothing built).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from accordmap import __version__, params
 from accordmap.load import DataErrors, load_dataset
-from accordmap.paths import DATA_DIR, REPORTS_DIR
+from accordmap.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR
 
 EXIT_FAILED_BUILD = 1
 EXIT_BAD_INPUT = 2
@@ -58,7 +59,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from accordmap.build import DEFAULT_JOBS, build  # imports papermill/nbconvert only when building
+    from accordmap.build import DEFAULT_JOBS, FolderError, build  # imports papermill/nbconvert only when building
 
     if args.jobs is not None and args.jobs < 1:
         print("accordmap: --jobs must be 1 or more", file=sys.stderr)
@@ -67,7 +68,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         raw = params.parse_cli_values(args.param or [], args.report or list(params.REPORTS))
         summary = build(args.agreements or None, args.report or None, raw, out_dir=args.out, data_dir=args.data,
-                        progress=lambda message: print(message, flush=True), jobs=args.jobs or DEFAULT_JOBS)
+                        notebooks_dir=args.notebooks, progress=lambda message: print(message, flush=True),
+                        jobs=args.jobs or DEFAULT_JOBS)
     except DataErrors as errors:
         _print_data_errors(errors)
         print("accordmap: nothing was built; fix the data and run again (accordmap check lists the problems).",
@@ -79,14 +81,23 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"accordmap: valid parameters: {params.describe(args.report or list(params.REPORTS))}", file=sys.stderr)
         print("accordmap: nothing was built.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except FolderError as error:
+        print(f"accordmap: {error}", file=sys.stderr)
+        print("accordmap: nothing was built.", file=sys.stderr)
+        return EXIT_BAD_INPUT
     built = [o for o in summary.outcomes if o.ok]
     failed = [o for o in summary.outcomes if not o.ok]
-    print(f"\n{len(built)} report(s) built, {len(failed)} failed; index: {summary.index}")
+    print(f"\n{len(built)} report(s) built, {len(failed)} failed; index: {summary.index or 'not updated'}")
     for outcome in failed:
         print(f"FAILED {outcome.job.relative_path}: {outcome.error}", file=sys.stderr)
         if outcome.failed_notebook:
             print(f"  executed notebook with the traceback: {outcome.failed_notebook}", file=sys.stderr)
         print("  the previously published report, if any, was left unchanged.", file=sys.stderr)
+    if summary.index_error:
+        print(f"accordmap: {summary.index_error}", file=sys.stderr)
+        print("  the reports built above were published, but the index may not list them yet; the index and the"
+              " manifest are each whole (the old or the new one) and list only reports that exist. Run the build"
+              " again once the problem is fixed.", file=sys.stderr)
     return 0 if summary.ok else EXIT_FAILED_BUILD
 
 
@@ -103,7 +114,8 @@ def parser() -> argparse.ArgumentParser:
 
     add("check", "Validate every data file; list all problems as file:line: field: message (exit 2 on any).", cmd_check)
     add("list", "List the agreements, the reports and each report's parameters.", cmd_list)
-    b = add("build", "Check the data and parameters, then build reports/<agreement>/<report>.html and reports/index.html.",
+    b = add("build", "Check the data, the parameters and the output folder, then build <out>/<agreement>/<report>.html "
+            "and <out>/index.html.",
             cmd_build)
     b.add_argument("agreements", nargs="*", metavar="AGREEMENT", help="agreement ids (default: all)")
     b.add_argument("--report", action="append", choices=list(params.REPORTS),
@@ -111,6 +123,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                    help="report parameter, e.g. -p zone_max_km=25 (see accordmap list)")
     b.add_argument("--out", type=Path, default=REPORTS_DIR, help=f"output folder (default: {REPORTS_DIR})")
+    b.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR,
+                   help=f"folder of the report notebooks, e.g. edited copies (default: {NOTEBOOKS_DIR})")
     b.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="reports built at the same time, one notebook kernel each (default: CPUs, at most 4)")
     return root

@@ -1,5 +1,8 @@
 """The command line: help for every command, check and list, and errors that say what to do."""
 
+import errno
+import os
+import shutil
 import subprocess
 import sys
 
@@ -64,3 +67,89 @@ def test_build_refuses_bad_values_with_the_valid_parameters(args, message, tmp_p
     err = capsys.readouterr().err
     assert message in err and "valid parameters: agreement" in err
     assert not out.exists()
+
+
+def _refused_before_running(capsys, args, message):
+    """The build exits 2 with ``message`` and runs no notebook."""
+    assert main(["build", *args]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and "nothing was built" in captured.err
+    assert "building " not in captured.out
+    return captured
+
+
+def test_build_refuses_a_file_as_out(tmp_path, minimal_data, capsys):
+    out = tmp_path / "reports"
+    out.write_text("not a folder")
+    _refused_before_running(capsys, ["--data", str(minimal_data), "--out", str(out)],
+                            f"--out {out}: is a file, not a folder (expected a folder, or a path where one can be created)")
+    assert out.read_text() == "not a folder"
+
+
+def test_build_refuses_an_out_that_cannot_be_created(tmp_path, minimal_data, capsys):
+    (tmp_path / "file").write_text("")
+    out = tmp_path / "file" / "reports"
+    _refused_before_running(capsys, ["--data", str(minimal_data), "--out", str(out)],
+                            f"--out {out}: cannot create the folder: Not a directory")
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder no one can write to. Root ignores permissions, so there it is made immutable (chattr +i)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    immutable = False
+    if os.access(folder, os.W_OK) and shutil.which("chattr"):  # root
+        immutable = subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+    try:
+        probe = folder / "probe"
+        try:
+            probe.write_text("")
+        except OSError:
+            yield folder
+        else:
+            probe.unlink()
+            pytest.skip("cannot make a read-only folder here (root, and no chattr +i on this filesystem)")
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        folder.chmod(0o755)
+
+
+def test_build_refuses_a_read_only_out(read_only_folder, minimal_data, capsys):
+    captured = _refused_before_running(capsys, ["--data", str(minimal_data), "--out", str(read_only_folder)],
+                                       f"--out {read_only_folder}: cannot write there: ")
+    assert "(expected a writable folder with free space)" in captured.err
+    assert not any(read_only_folder.iterdir())
+
+
+def test_build_refuses_a_full_disk_before_running_anything(tmp_path, minimal_data, monkeypatch, capsys):
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    out = tmp_path / "reports"
+    _refused_before_running(capsys, ["--data", str(minimal_data), "--out", str(out)],
+                            f"--out {out}: cannot write there: No space left on device")
+    assert not any(out.iterdir()), "the probe file was left behind"
+
+
+def test_build_refuses_a_notebooks_folder_without_the_notebook(tmp_path, minimal_data, capsys):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    out = tmp_path / "out"
+    _refused_before_running(capsys, ["--data", str(minimal_data), "--out", str(out), "--notebooks", str(notebooks),
+                                     "--report", "brief"],
+                            f"--notebooks {notebooks}: brief.ipynb not found (expected a folder with the report notebooks")
+    assert not out.exists()
+
+
+def test_build_refuses_to_run_from_a_deleted_folder(tmp_path, minimal_data, monkeypatch, capsys):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    _refused_before_running(capsys, ["--data", str(minimal_data), "--out", str(tmp_path / "out")],
+                            "the current folder no longer exists (expected to be run from an existing folder")
+    assert not (tmp_path / "out").exists()
