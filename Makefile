@@ -27,6 +27,14 @@ report: env
 test: env
 	$(BIN)/python -m pytest
 
+## Fast layer only: unit tests (no kernel, no browser; seconds)
+test-unit: env
+	$(BIN)/python -m pytest tests/unit
+
+## Browser layer only: built reports opened in headless Chromium
+test-e2e: env
+	$(BIN)/python -m pytest tests/e2e
+
 ## Time the build against plain papermill (see benchmarks/README.md)
 bench: env
 	$(BIN)/python benchmarks/bench_build.py
@@ -40,6 +48,6 @@ clean:
 	rm -rf reports/
 
 help:
-	@awk '/^## /{doc=substr($$0,4); next} /^[a-z-]+:/{ if (doc) { split($$1,t,":"); printf "  make %-8s %s\n", t[1], doc; doc="" } }' $(MAKEFILE_LIST)
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-z0-9-]+:/{ if (doc) { split($$1,t,":"); printf "  make %-10s %s\n", t[1], doc; doc="" } }' $(MAKEFILE_LIST)
 
-.PHONY: env check report test bench lab clean help
+.PHONY: env check report test test-unit test-e2e bench lab clean help
