@@ -3,7 +3,8 @@ papermill, publish its HTML atomically, and rewrite the manifest and the index.
 
 Every path is made absolute once, before anything runs; nothing here depends on the process's
 working directory, and nothing changes it: papermill is given notebook objects, not paths, and
-each job's kernel starts in its own working folder with its own data folder in its environment.
+each job's kernel starts in its own working folder and gets its data folder as the notebook
+parameter ``data_dir`` (never through the environment).
 
 The output folder is checked first (a folder, or creatable, and writable) and then locked for
 the whole build (``.accordmap.lock`` inside it), so two builds into one folder take turns and
@@ -39,9 +40,6 @@ from typing import Any
 
 import nbformat
 import papermill
-from jupyter_client import AsyncKernelManager
-from traitlets import Dict, Unicode
-from traitlets.config import Config
 
 from accordmap import params
 from accordmap.load import Dataset, load_dataset
@@ -119,7 +117,7 @@ def plan(dataset: Dataset, agreements: list[str] | None, reports: list[str] | No
     for agreement in agreements:
         for report in reports:
             accepted = {k: v for k, v in raw.items() if k in params.REPORTS[report]["parameters"]}
-            jobs.append(Job(agreement, report, params.resolve(dataset, report, {**accepted, "agreement": agreement}),
+            jobs.append(Job(agreement, report, params.resolve(dataset, report, {**accepted, "agreement": agreement, "data_dir": str(data_dir)}),
                             notebook=notebooks_dir / params.REPORTS[report]["notebook"], data_dir=data_dir))
     return jobs
 
@@ -151,22 +149,14 @@ def _why(error: OSError) -> str:
 
 
 def rebuild_command(job: Job) -> str:
+    """The command that builds this report again (``--data`` only when it is not the project's data/)."""
     words = ["accordmap", "build", job.agreement, "--report", job.report]
+    if job.data_dir != DATA_DIR.resolve():
+        words += ["--data", str(job.data_dir)]
     for name, value in job.values.items():
-        if name != "agreement" and value != params.PARAMETERS[name].default:
+        if name != "agreement" and not params.PARAMETERS[name].internal and value != params.PARAMETERS[name].default:
             words += ["-p", f"{name}={_notebook_value(value)}"]
     return shlex.join(words)
-
-
-class JobKernelManager(AsyncKernelManager):  # public name: traitlets ignores config sections starting with _
-    """A kernel manager that adds ``extra_env`` to its kernel's environment. Each job sets its own
-    through the client's config, so the build never changes this process's environment."""
-
-    extra_env = Dict(value_trait=Unicode(), help="variables added to the kernel's environment").tag(config=True)
-
-    async def start_kernel(self, **kw: Any) -> None:
-        kw["env"] = {**kw.get("env", os.environ), **self.extra_env}  # start_kernel passes env to the process
-        await super().start_kernel(**kw)
 
 
 def _execute(job: Job, workdir: Path, executed: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
@@ -175,8 +165,7 @@ def _execute(job: Job, workdir: Path, executed: list[nbformat.NotebookNode]) -> 
 
     papermill gets and returns notebook objects, never paths: its file I/O and its ``cwd=`` change
     the working directory of this whole process while other jobs run. The kernel starts in
-    ``workdir`` (nbclient's ``resources.metadata.path``) with the job's data folder in
-    ``ACCORDMAP_DATA_DIR``.
+    ``workdir`` (nbclient's ``resources.metadata.path``); the data folder is the ``data_dir`` parameter.
     """
     def keep(notebook: nbformat.NotebookNode, **_: Any) -> None:  # the object the kernel's outputs go into
         notebook.metadata.papermill["input_path"] = str(job.notebook)  # papermill stored the input object
@@ -191,8 +180,6 @@ def _execute(job: Job, workdir: Path, executed: list[nbformat.NotebookNode]) -> 
         # notebook itself are reported from its cells' outputs.
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         resources={"metadata": {"path": str(workdir)}},
-        kernel_manager_class=JobKernelManager,
-        config=Config({"JobKernelManager": {"extra_env": {"ACCORDMAP_DATA_DIR": str(job.data_dir)}}}),
         on_notebook_start=keep,
     )
 
@@ -224,7 +211,8 @@ def run_job(job: Job, dataset: Dataset, out_dir: Path, workdir: Path, siblings: 
         html = render_report(nbformat.from_dict(nb), {
             "title": f"{agreement.short_title}: {params.REPORTS[job.report]['title']}",
             "generated": _now(),
-            "parameters": {k: ("default" if v is None else _notebook_value(v)) for k, v in job.values.items()},
+            "parameters": {k: ("default" if v is None else _notebook_value(v)) for k, v in job.values.items()
+                           if not params.PARAMETERS[k].internal},  # data_dir names a folder on the building machine
             "data_version": dataset.version,
             "command": rebuild_command(job),
             "siblings": siblings,

@@ -19,7 +19,7 @@ from accordmap import models
 
 # every file accordmap reads, relative to the data folder
 DATA_FILE_PATTERNS = ("sources.yaml", "actors.yaml", "events.yaml", "agreements/*.yaml", "layers/catalog.yaml",
-                      "layers/*.geojson")
+                      "layers/*.geojson", "events/catalog.yaml", "events/*.csv", "events/*.csv.gz", "events/*.parquet")
 
 
 @dataclass
@@ -32,6 +32,13 @@ class Dataset:
     catalog: models.LayerCatalog
     version: str
     frames: dict[str, Any] = field(default_factory=dict, repr=False)  # layer id -> GeoDataFrame, read once
+    event_sets: dict[str, Any] = field(default_factory=dict)  # id -> events.EventSet (data/events/catalog.yaml)
+
+    def event_frame(self, set_id: str):
+        """An event set's rows as the normalised frame of :mod:`accordmap.events` (read once per file)."""
+        from accordmap import events  # events reads files with this module's helpers
+
+        return events.read_event_set(self.data_dir, set_id)
 
     @functools.cached_property
     def layers(self) -> dict[str, models.Layer]:

@@ -250,8 +250,11 @@ def _read_catalog(data_dir: Path) -> tuple[EventCatalog | None, list[DataError],
 
 
 def event_catalog(data_dir: Path | str) -> dict[str, EventSet]:
-    """The event sets of ``data_dir/events/catalog.yaml`` by id; raise DataErrors if it is wrong."""
+    """The event sets of ``data_dir/events/catalog.yaml`` by id (none without an ``events/`` folder);
+    raise DataErrors if it is wrong."""
     data_dir = Path(data_dir)
+    if not (data_dir / CATALOG).parent.is_dir():
+        return {}
     catalog, errors, _ = _read_catalog(data_dir)
     if errors:
         raise DataErrors(errors)

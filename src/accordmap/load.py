@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from accordmap import checks, models
+from accordmap import checks, events as event_sets, models
 from accordmap.dataset import Dataset, data_files, data_version, link_outside
 from accordmap.errors import DataError, DataErrors
 from accordmap.paths import DATA_DIR
@@ -140,6 +140,8 @@ class _Pass:
                     and checks.geography_layers(file.valid) <= layers.sound):
                 checks.check_zones(file.rel, file.doc, file.valid, layers.dataset(), errors)
 
+        errors.extend(event_sets.check_event_sets(data_dir))
+
         if errors:
             return None, errors
         return Dataset(
@@ -151,6 +153,7 @@ class _Pass:
             catalog=catalog.valid,
             version=data_version(data_files(data_dir), data_dir),
             frames=layers.frames,
+            event_sets=event_sets.event_catalog(data_dir),
         ), []
 
     def read_agreements(self) -> dict[Path, _File]:

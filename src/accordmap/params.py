@@ -1,15 +1,19 @@
 """Report parameters: the one list of what each report accepts, with types, defaults and checks.
 
-The notebooks' tagged ``parameters`` cells mirror this list (a test keeps them equal), and
-every value is checked here before any notebook runs: ``accordmap build -p`` and a notebook
-edited by hand in JupyterLab get the same messages.
+The notebooks' tagged ``parameters`` cells mirror this list (a test keeps them equal) and hand
+their values over as a whole (``Report.from_parameters(name, globals())``), so no parameter can be
+dropped on the way. Every value is checked here before any notebook runs: ``accordmap build -p``
+and a notebook edited by hand in JupyterLab get the same messages.
+
+An *internal* parameter (``data_dir``) is set by the build (from ``--data``), never with ``-p``,
+and is not shown in a report's footer: it names a folder on the machine that built it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from accordmap import models
 from accordmap.load import Dataset
@@ -22,10 +26,15 @@ class ParameterError(ValueError):
 @dataclass(frozen=True)
 class Parameter:
     name: str
-    kind: str  # "agreement id", "number", "date", "basemap"
+    kind: str  # "agreement id", "number", "whole number", "date", "basemap", "event set id", "folder"
     default: Any
     help: str
     parse: Callable[[str], Any]
+    internal: bool = False  # set by the build, not by -p
+
+
+def _whole(text: str) -> int:
+    return int(text)
 
 
 def _number(text: str) -> float:
@@ -52,36 +61,62 @@ PARAMETERS: dict[str, Parameter] = {
                   _date),
         Parameter("basemap", "basemap", "none",
                   "'none' (offline), 'osm', or an xyzservices provider such as 'CartoDB.Positron' (online tiles)", _text),
+        Parameter("events", "event set id", "ucdp-ged-syria-2016-2019", "id of an event set in data/events/catalog.yaml",
+                  _text),
+        Parameter("min_precision", "whole number", 2,
+                  "coarsest location precision counted inside a zone: 1 exact place, 2 within about 25 km, ... 7", _whole),
+        Parameter("base", "agreement id", "sochi-2018", "id of the agreement that was amended", _text),
+        Parameter("amendment", "agreement id", "moscow-2020", "id of the agreement that amends it", _text),
+        Parameter("data_dir", "folder", None, "data folder (None: the project's data/; accordmap build sets it from --data)",
+                  _text, internal=True),
     ]
 }
 
 REPORTS: dict[str, dict[str, Any]] = {
     "brief": {"title": "Brief", "notebook": "brief.ipynb",
-              "parameters": ["agreement", "zone_min_km", "zone_max_km", "corridor_half_width_km", "as_of", "basemap"],
+              "parameters": ["agreement", "zone_min_km", "zone_max_km", "corridor_half_width_km", "as_of", "basemap", "data_dir"],
               "summary": "one-page overview: who, when, where, what; provisions, key figures, map, short timeline, stakeholders"},
     "zone-map": {"title": "Zone map", "notebook": "zone_map.ipynb",
-                 "parameters": ["agreement", "zone_min_km", "zone_max_km", "corridor_half_width_km", "basemap"],
+                 "parameters": ["agreement", "zone_min_km", "zone_max_km", "corridor_half_width_km", "basemap", "data_dir"],
                  "summary": "map with toggleable layers, legend and scale; figures and the places inside the zone"},
-    "timeline": {"title": "Timeline", "notebook": "timeline.ipynb", "parameters": ["agreement", "as_of"],
+    "timeline": {"title": "Timeline", "notebook": "timeline.ipynb", "parameters": ["agreement", "as_of", "data_dir"],
                  "summary": "context, signing, deadlines and what happened after, as a chart and a sourced table"},
-    "stakeholders": {"title": "Stakeholders", "notebook": "stakeholders.ipynb", "parameters": ["agreement"],
+    "stakeholders": {"title": "Stakeholders", "notebook": "stakeholders.ipynb", "parameters": ["agreement", "data_dir"],
                      "summary": "actors x provisions obligations, roles, sides, statements and relations"},
 }
 
 
 def _valid_list(names: list[str]) -> str:
-    return "; ".join(f"{n} ({PARAMETERS[n].kind}: {PARAMETERS[n].help})" for n in names)
+    return "; ".join(f"{n} ({PARAMETERS[n].kind}: {PARAMETERS[n].help})" for n in names if not PARAMETERS[n].internal)
+
+
+def public(report: str) -> list[str]:
+    """The parameters of a report a user sets (with -p, or as arguments), in registry order."""
+    return [n for n in REPORTS[report]["parameters"] if not PARAMETERS[n].internal]
 
 
 def describe(report_names: list[str]) -> str:
     """The parameters the given reports accept, with their kinds and meanings."""
-    names = sorted({p for r in report_names for p in REPORTS[r]["parameters"]}, key=list(PARAMETERS).index)
+    names = sorted({p for r in report_names for p in public(r)}, key=list(PARAMETERS).index)
     return _valid_list(names)
+
+
+def from_namespace(report: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Every parameter of ``report`` taken from a notebook's namespace (its parameters cell, and what
+    papermill injected): the values as a whole, so none can be left out on the way to the report."""
+    if report not in REPORTS:
+        raise ParameterError(f"unknown report {report!r}; reports: {', '.join(REPORTS)}")
+    names = REPORTS[report]["parameters"]
+    missing = [n for n in names if n not in namespace]
+    if missing:
+        raise ParameterError(f"the parameters cell does not define {', '.join(missing)} (expected every parameter of "
+                             f"report {report!r}: {', '.join(names)}; see accordmap list)")
+    return {n: namespace[n] for n in names}
 
 
 def parse_cli_values(pairs: list[str], report_names: list[str]) -> dict[str, str]:
     """``["zone_min_km=12", ...]`` -> raw strings, refusing names no chosen report accepts."""
-    accepted = sorted({p for r in report_names for p in REPORTS[r]["parameters"]}, key=list(PARAMETERS).index)
+    accepted = sorted({p for r in report_names for p in public(r)}, key=list(PARAMETERS).index)
     valid = describe(report_names)
     values: dict[str, str] = {}
     for pair in pairs:
@@ -112,6 +147,8 @@ def resolve(dataset: Dataset, report: str, raw: dict[str, Any]) -> dict[str, Any
         try:
             if param.kind == "number" and isinstance(value, bool):
                 raise ValueError("a boolean")
+            if param.kind == "whole number" and not isinstance(value, (int, str)):
+                raise ValueError("not a whole number")
             values[name] = param.parse(value) if isinstance(value, str) or param.kind == "number" else value
         except (TypeError, ValueError) as exc:
             raise ParameterError(f"parameter {name}={value!r} is not a valid {param.kind} ({exc}); {name}: {param.help}") from None
@@ -120,10 +157,21 @@ def resolve(dataset: Dataset, report: str, raw: dict[str, Any]) -> dict[str, Any
 
 
 def _check(dataset: Dataset, values: dict[str, Any]) -> None:
-    agreement_id = values["agreement"]
-    if agreement_id not in dataset.agreements:
-        raise ParameterError(f"agreement {agreement_id!r} not found; known agreements: {', '.join(sorted(dataset.agreements))}")
-    agreement = dataset.agreements[agreement_id]
+    for name in ("agreement", "base", "amendment"):
+        if name in values and values[name] not in dataset.agreements:
+            raise ParameterError(f"{'agreement' if name == 'agreement' else name} {values[name]!r} not found; "
+                                 f"known agreements: {', '.join(sorted(dataset.agreements))}")
+    if "base" in values and dataset.agreements[values["amendment"]].amends != values["base"]:
+        amending = sorted(a.id for a in dataset.agreements.values() if a.amends == values["base"])
+        raise ParameterError(f"amendment {values['amendment']!r} does not amend {values['base']!r} "
+                             f"(expected one of: {', '.join(amending) or 'none in the data'})")
+    if "events" in values and values["events"] not in dataset.event_sets:
+        raise ParameterError(f"event set {values['events']!r} not found; known event sets: "
+                             f"{', '.join(sorted(dataset.event_sets)) or 'none (add data/events/catalog.yaml)'}")
+    if "min_precision" in values and not 1 <= values["min_precision"] <= 7:
+        raise ParameterError(f"min_precision={values['min_precision']} is impossible (expected a whole number from 1 "
+                             "(exact place) to 7)")
+    agreement = dataset.agreements[values.get("agreement") or values.get("base")]
     for name in ("zone_min_km", "zone_max_km", "corridor_half_width_km"):
         value = values.get(name)
         if value is not None and not (0 < value <= models.MAX_DISTANCE_KM):
@@ -134,12 +182,10 @@ def _check(dataset: Dataset, values: dict[str, Any]) -> None:
         low, high = band.depths(values.get("zone_min_km"), values.get("zone_max_km"))
         if low > high:
             raise ParameterError(f"zone_min_km ({low:g}) is larger than zone_max_km ({high:g}) for {band.label!r} (expected min <= max)")
-    if values.get("as_of") is not None:
-        first = models.partial_date_start(dataset.events[0].date) if dataset.events else agreement.date_signed
-        last = models.partial_date_start(dataset.events[-1].date) if dataset.events else agreement.date_signed
-        first, last = min(first, agreement.date_signed), max(last, agreement.date_signed)
-        if not first <= values["as_of"] <= last:
-            raise ParameterError(f"as_of {values['as_of']} is outside the data (expected a date from {first} to {last})")
+    if values.get("as_of") is not None and values["as_of"] < agreement.date_signed:
+        # a later date than the data is fine: the report shows the latest known state and says how old it is
+        raise ParameterError(f"as_of {values['as_of']} is before the {agreement.short_title} was signed "
+                             f"(expected a date from {agreement.date_signed} on)")
     basemap = values.get("basemap")
     if basemap is not None and basemap not in ("none", "osm"):
         import xyzservices

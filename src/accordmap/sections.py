@@ -1,7 +1,7 @@
 """Notebook sections: what each notebook cell calls, one short call per section.
 
     from accordmap.sections import Report
-    report = Report("brief", agreement=agreement, zone_min_km=zone_min_km, ...)
+    report = Report.from_parameters("brief", globals())   # the parameters cell's values, as a whole
     report.header()
     report.provisions()
 
@@ -23,16 +23,28 @@ from accordmap.markup import HTML, cite, isolate, source_entry, table
 
 
 class Report:
+    """One report of one agreement: its data, checked parameters and geometry, and its sections.
+
+    ``parameters`` are the report's parameters by name (see :mod:`accordmap.params`); ``data_dir``
+    among them picks the data folder when no ``dataset`` is given.
+    """
+
     def __init__(self, report: str, dataset: Dataset | None = None, **parameters):
         if report not in params.REPORTS:
             raise params.ParameterError(f"unknown report {report!r}; reports: {', '.join(params.REPORTS)}")
         self.report = report
-        self.dataset = dataset or load_cached()
+        data_dir = parameters.get("data_dir")
+        self.dataset = dataset or (load_cached(data_dir) if data_dir else load_cached())
         self.parameters = params.resolve(self.dataset, report, parameters)
         self.agreement: models.Agreement = self.dataset.agreements[self.parameters["agreement"]]
         self.as_of = self.parameters.get("as_of")
-        # the brief shows the short timeline; its Sources list follows what is shown
-        self.short_timeline = report == "brief"
+        self._timeline_shown = None  # the timeline frame a section showed: the Sources list follows it
+
+    @classmethod
+    def from_parameters(cls, report: str, namespace, dataset: Dataset | None = None) -> Report:
+        """The report from a notebook's namespace (``globals()``): every parameter of the report is
+        taken from it, so an edited notebook cannot drop one on the way (a missing one is an error)."""
+        return cls(report, dataset=dataset, **params.from_namespace(report, namespace))
 
     @functools.cached_property
     def geometry(self) -> AgreementGeometry:
@@ -43,10 +55,11 @@ class Report:
             corridor_half_width_km=self.parameters.get("corridor_half_width_km"),
         )
 
-    @functools.cached_property
-    def timeline_frame(self):
-        """The timeline items this report shows (the Sources list follows them too)."""
-        return timeline.timeline_frame(self.dataset, self.agreement, self.as_of, short=self.short_timeline)
+    @functools.lru_cache(maxsize=2)  # noqa: B019 - one report object per notebook
+    def timeline_frame(self, short: bool = False):
+        """The timeline items: the whole story, or (``short``) from three months before the signing to
+        a month after the last deadline."""
+        return timeline.timeline_frame(self.dataset, self.agreement, self.as_of, short=short)
 
     def _cite(self, ids) -> Markup:
         return cite(self.dataset, ids)
@@ -114,8 +127,9 @@ class Report:
     def key_figures(self) -> HTML:
         return HTML(tables.key_figures_html(self.dataset, self.agreement, self.geometry))
 
-    def map(self, height: int = 560, layers_open: bool = False) -> HTML:
-        """The folium map in a self-contained frame, with its accuracy note and a pointer to the table."""
+    def map(self, height: int = 560, layers_open: bool = False, places_table_below: bool = False) -> HTML:
+        """The folium map in a self-contained frame, with its accuracy note and a pointer to its text
+        alternative (``places_table_below``: this report lists the places inside the zone after the map)."""
         m = maps.build_map(self.dataset, self.agreement, self.geometry,
                            basemap=self.parameters.get("basemap"), height=height, layers_open=layers_open)
         page = m.get_root().render()
@@ -124,7 +138,7 @@ class Report:
         if self.geometry.accuracy_km:
             note = Markup('<p class="map-note">The lines and zones are approximate: typically ±{:g} km, '
                           "worse in places.</p>").format(self.geometry.accuracy_km)
-        where = ("the table of places inside the zone below" if self.report == "zone-map"
+        where = ("the table of places inside the zone below" if places_table_below
                  else "the key figures above (towns, posts and road inside each zone) and the Zone map report's table of places")
         note += Markup('<p class="map-alt">Text alternative: {}.</p>').format(where)
         if self.parameters.get("basemap") not in (None, "none"):
@@ -146,9 +160,9 @@ class Report:
     def places_in_zone(self) -> HTML:
         return HTML(tables.places_in_zone_html(self.dataset, self.agreement, self.geometry))
 
-    def timeline(self) -> HTML:
-        short = self.short_timeline
-        frame = self.timeline_frame
+    def timeline(self, short: bool = False) -> HTML:
+        """The chart and the table of dated items (``short``: around the signing and the deadlines)."""
+        frame = self._timeline_shown = self.timeline_frame(short)
         chart = timeline.timeline_chart_svg(frame, self.agreement, self.as_of)
         caption = ("From three months before the signing to a month after the last deadline (the Timeline report has the whole story)"
                    if short else "Context, agreement, deadlines and what happened after")
@@ -169,8 +183,8 @@ class Report:
 
     def sources(self) -> HTML:
         """Every source behind the report, with links (http(s) only) and the map data credits."""
-        event_ids = self.timeline_frame["id"].tolist()
-        ids = tables.sources_for(self.dataset, self.agreement, event_ids)
+        shown = self._timeline_shown
+        ids = tables.sources_for(self.dataset, self.agreement, shown["id"].tolist() if shown is not None else [])
         items = Markup("").join(source_entry(self.dataset.sources[i]) for i in ids)
         credits = Markup("").join(
             Markup("<li>{}: {} — licence {}</li>").format(isolate(layer.title), isolate(layer.attribution),

@@ -34,7 +34,7 @@ def test_unknown_parameter_lists_the_valid_ones():
         ({"zone_min_km": "25"}, "zone_min_km (25) is larger than zone_max_km (20)"),
         ({"zone_min_km": "18", "zone_max_km": "16"}, "zone_min_km (18) is larger than zone_max_km (16)"),
         ({"as_of": "2018-02-30"}, "is not a real date"),
-        ({"as_of": "2030-01-01"}, "as_of 2030-01-01 is outside the data"),
+        ({"as_of": "2018-09-16"}, "as_of 2018-09-16 is before the Sochi memorandum was signed (expected a date from 2018-09-17 on)"),
         ({"basemap": "NoSuchTiles"}, "basemap 'NoSuchTiles' is not"),
         ({"agreement": "nowhere-1999"}, "agreement 'nowhere-1999' not found; known agreements: moscow-2020, sochi-2018"),
     ],
@@ -48,3 +48,19 @@ def test_impossible_values_are_refused(dataset, raw, expected):
 def test_a_parameter_the_report_does_not_take_is_refused(dataset):
     with pytest.raises(params.ParameterError, match="unknown parameter.*basemap.*for report 'timeline'"):
         params.resolve(dataset, "timeline", {"basemap": "osm"})
+
+
+def test_a_date_after_the_data_is_accepted(dataset):
+    assert params.resolve(dataset, "brief", {"as_of": "2030-01-01"})["as_of"] == dt.date(2030, 1, 1)
+
+
+def test_the_notebook_namespace_is_taken_whole():
+    namespace = {"agreement": "moscow-2020", "as_of": None, "data_dir": None, "unrelated": 1}
+    assert params.from_namespace("timeline", namespace) == {"agreement": "moscow-2020", "as_of": None, "data_dir": None}
+    with pytest.raises(params.ParameterError, match="does not define as_of"):
+        params.from_namespace("timeline", {"agreement": "sochi-2018", "data_dir": None})
+
+
+def test_internal_parameters_cannot_be_set_with_p():
+    with pytest.raises(params.ParameterError, match="unknown parameter 'data_dir'"):
+        params.parse_cli_values(["data_dir=/tmp"], ["brief"])
