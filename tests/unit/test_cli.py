@@ -56,7 +56,7 @@ def test_build_refuses_bad_data_before_running_anything(tmp_path, data_copy, cap
         (["-p", "zone_min_km=wide"], "zone_min_km='wide' is not a valid number"),
         (["-p", "zone_min_km=30"], "zone_min_km (30) is larger than zone_max_km (20)"),
         (["-p", "corridor_half_width_km=-1"], "corridor_half_width_km=-1 is impossible"),
-        (["-p", "as_of=1999-01-01"], "as_of 1999-01-01 is outside the data"),
+        (["-p", "as_of=1999-01-01"], "as_of 1999-01-01 is before the"),
         (["-p", "zone_max_km"], "is not NAME=VALUE"),
         (["nowhere-1999"], "agreement 'nowhere-1999' not found"),
     ],
