@@ -35,9 +35,10 @@ test-unit: env
 test-e2e: env
 	$(BIN)/python -m pytest tests/e2e
 
-## Time the build against plain papermill (see benchmarks/README.md)
+## Time the build (naive papermill+nbconvert, full, no-op, one agreement edited, a sweep, the floor), and a million events joined to the zones (see benchmarks/README.md)
 bench: env
-	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/bench_events.py
 
 ## Open the notebooks in JupyterLab
 lab: env

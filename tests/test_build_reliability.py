@@ -95,7 +95,7 @@ def test_a_report_that_cannot_be_written_fails_and_the_rest_stays_consistent(min
     capsys.readouterr()
     full_disk_for(monkeypatch, out, ["timeline.html", "stakeholders.html"])
 
-    assert main(["build", "--data", str(minimal_data), "--out", str(out),
+    assert main(["build", "--data", str(minimal_data), "--out", str(out), "--force",  # brief and timeline too
                  "--report", "brief", "--report", "timeline", "--report", "stakeholders"]) == 1
 
     captured = capsys.readouterr()
@@ -118,7 +118,8 @@ def test_a_full_disk_while_publishing_keeps_the_previous_publication_whole(minim
     # the disk fills up after the start-up check: every report, the manifest and the index fail
     full_disk_for(monkeypatch, out, ["brief.html", "timeline.html", "manifest.json", "index.html"])
 
-    assert main(["build", "--data", str(minimal_data), "--out", str(out), "--report", "brief", "--report", "timeline"]) == 1
+    assert main(["build", "--data", str(minimal_data), "--out", str(out), "--force",
+                 "--report", "brief", "--report", "timeline"]) == 1
 
     captured = capsys.readouterr()
     assert "0 report(s) built, 2 failed; index: not updated" in captured.out

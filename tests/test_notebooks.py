@@ -51,7 +51,55 @@ CHANGED = {
     "corridor_half_width_km": ({"agreement": "moscow-2020"}, 3.0),
     "as_of": ({}, "2018-10-01"),
     "basemap": ({}, "osm"),
+    "min_precision": ({}, 1),
+    # "events": a second event set, added to a data copy by _second_event_set
+    # the data hold one amendment pair: a data copy adds another (see _second_amendment, _second_pair)
+    "amendment": lambda data: _second_amendment(data),
+    "base": lambda data: _second_pair(data),
 }
+
+
+def _copy_agreement(data, source: str, new_id: str, amends: str | None = None) -> None:
+    """A copy of an agreement under another id, its short title marked '(copy)'."""
+    text = (data / "agreements" / f"{source}.yaml").read_text(encoding="utf-8")
+    text = text.replace(f"id: {source}\n", f"id: {new_id}\n", 1)
+    text = re.sub(r"^short_title: (.*)$", r"short_title: \1 (copy)", text, count=1, flags=re.M)
+    if amends:
+        text = text.replace("amends: sochi-2018\n", f"amends: {amends}\n", 1)
+    (data / "agreements" / f"{new_id}.yaml").write_text(text, encoding="utf-8")
+
+
+def _second_amendment(data):
+    """A second amendment of sochi-2018 (the Moscow protocol copied): ``amendment`` changes alone."""
+    _copy_agreement(data, "moscow-2020", "moscow-2020-copy")
+    return {"data_dir": str(data)}, "moscow-2020-copy", {}
+
+
+def _second_pair(data):
+    """A second pair (both agreements copied, the copy amending the copy). An amendment amends one agreement,
+    so ``base`` can only change with ``amendment`` (test_base_alone_is_refused shows the refusal)."""
+    _copy_agreement(data, "sochi-2018", "sochi-2018-copy")
+    _copy_agreement(data, "moscow-2020", "moscow-2020-copy", amends="sochi-2018-copy")
+    return {"data_dir": str(data)}, "sochi-2018-copy", {"amendment": "moscow-2020-copy"}
+
+
+def _second_event_set(data_dir) -> str:
+    """Add the shipped UCDP rows of 2019 as a second event set of a data copy; return its id."""
+    import copy
+
+    import pandas as pd
+    import yaml
+
+    catalog_path = data_dir / "events" / "catalog.yaml"
+    catalog = yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
+    entry = copy.deepcopy(catalog["event_sets"][0])  # a copy: yaml would write shared lists as aliases
+    rows = pd.read_csv(data_dir / "events" / entry["file"], dtype=str, keep_default_na=False)
+    rows[rows["date_start"].str.startswith("2019")].to_csv(data_dir / "events" / "ucdp_2019.csv", index=False)
+    entry.update(id="ucdp-2019-only", file="ucdp_2019.csv", title=entry["title"] + ", 2019 rows only",
+                 coverage_start="2019-01-01")
+    catalog["event_sets"].append(entry)
+    catalog_path.write_text(yaml.safe_dump(catalog, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return entry["id"]
 
 
 def _render(report: str, namespace: dict) -> str:
@@ -77,16 +125,32 @@ def _defaults(report: str) -> dict:
 @pytest.mark.parametrize("report, name", [(r, n) for r in REPORTS for n in REPORTS[r]["parameters"]])
 def test_every_parameter_reaches_the_report_and_changes_what_it_shows(report, name, data_copy):
     base = _defaults(report)
+    together: list[dict] = []  # parameters that can only change with this one
     if name == "data_dir":  # another data folder: the same data but for the agreement's title
         path = data_copy / "agreements" / "sochi-2018.yaml"
         path.write_text(path.read_text(encoding="utf-8").replace("short_title: Sochi memorandum",
                                                                  "short_title: Sochi memorandum (copy)"), encoding="utf-8")
         extra, value = {}, str(data_copy)
+    elif name == "events":  # the same data folder with a second event set
+        extra, value = {"data_dir": str(data_copy)}, _second_event_set(data_copy)
     else:
-        extra, value = CHANGED[name]
+        extra, value, *together = CHANGED[name](data_copy) if callable(CHANGED[name]) else CHANGED[name]
     base.update(extra)
     before = _render(report, base)
-    after = _render(report, {**base, name: value})
+    after = _render(report, {**base, name: value, **(together[0] if together else {})})
     assert before != after, f"{report}: {name}={value!r} changed nothing the report shows"
+    if name == "base":  # the base's own title: what changed is the base, not only the amendment
+        assert "Sochi memorandum (copy)" in after and "Sochi memorandum (copy)" not in before
     if name == "data_dir":
         assert "Sochi memorandum (copy)" in after and "Sochi memorandum (copy)" not in before
+
+
+def test_base_alone_is_refused(data_copy):
+    """Why ``base`` changes only with ``amendment``: a base the amendment does not amend is refused."""
+    from accordmap.params import ParameterError
+
+    _second_pair(data_copy)
+    namespace = {**_defaults("comparison"), "data_dir": str(data_copy), "base": "sochi-2018-copy"}
+    with pytest.raises(ParameterError, match="amendment 'moscow-2020' does not amend 'sochi-2018-copy' "
+                                             r"\(expected one of: moscow-2020-copy\)"):
+        _render("comparison", namespace)

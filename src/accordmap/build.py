@@ -1,17 +1,26 @@
-"""The build: check the data, the parameters and the folders, run each report notebook with
-papermill, publish its HTML atomically, and rewrite the manifest and the index.
+"""The build: plan the jobs, decide which are out of date, check the data, the parameters and the
+folders, run the jobs on workers, publish each page atomically, and rewrite the manifest and the index.
 
 Every path is made absolute once, before anything runs; nothing here depends on the process's
-working directory, and nothing changes it: papermill is given notebook objects, not paths, and
-each job's kernel starts in its own working folder and gets its data folder as the notebook
-parameter ``data_dir`` (never through the environment).
+working directory, and nothing changes it. Jobs (:mod:`accordmap.jobs`) carry everything a worker
+needs; the workers (:mod:`accordmap.runner`: local processes, or a Dask cluster with ``scheduler``)
+execute and render, and only this process, the coordinator, writes to the output folder.
 
-The output folder is checked first (a folder, or creatable, and writable) and then locked for
-the whole build (``.accordmap.lock`` inside it), so two builds into one folder take turns and
-neither loses the other's entries in the manifest. Scratch (each kernel's working folder) lives
-in ``.accordmap-tmp/`` inside the output folder, never in the system temp folder; scratch and
-temporary files left by a killed build are removed at start-up, under the lock, and scratch again
-at the end.
+**Incremental.** The manifest records the hashes of each report's inputs (:class:`accordmap.jobs.Inputs`:
+the code, the notebook, the parameter values and the data files it reads). A report whose inputs are
+unchanged and whose file exists is skipped; the others are rebuilt, and the build says why
+(``data/agreements/sochi-2018.yaml changed``, ``new report``, ``parameters changed``, ``code changed``,
+``notebook ... changed``). ``force`` rebuilds everything, ``dry_run`` only reports the plan. The data
+folder is checked (:func:`accordmap.load.load_dataset`) whenever something is rebuilt or the data
+changed since its last check, so a build that has nothing to do reads no more than the files' bytes
+and imports neither papermill, nbconvert nor geopandas.
+
+The output folder is checked first (a folder, or creatable, and writable) and then locked for the
+whole build (``.accordmap.lock`` inside it), so two builds into one folder take turns and neither
+loses the other's entries in the manifest; the plan is made again under the lock. Scratch (the
+kernels' working folders) lives in ``.accordmap-tmp/`` inside the output folder, never in the system
+temp folder; scratch and temporary files left by a killed build are removed at start-up, under the
+lock, and scratch again at the end.
 
 Nothing half-written is ever published: each file is written to a temporary file beside its
 target, synced, and moved into place only when complete. A failed notebook, or a report that
@@ -22,63 +31,37 @@ only reports that exist.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
-import datetime as dt
 import fcntl
 import json
 import os
-import re
 import shlex
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import nbformat
-import papermill
-
-from accordmap import params
-from accordmap.load import Dataset, load_dataset
+from accordmap import index as site_index, jobs as joblib, params
+from accordmap.dataset import data_version
+from accordmap.jobs import Job, jsonable
 from accordmap.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR
-from accordmap.render import render_index, render_report
+from accordmap.progress import Lines
 
-MANIFEST = "manifest.json"
-INDEX = "index.html"
+MANIFEST = site_index.MANIFEST
+INDEX = site_index.INDEX
 FAILED_DIR = "_failed"
 LOCK_FILE = ".accordmap.lock"
 SCRATCH_DIR = ".accordmap-tmp"
-_REPORT_PATH = re.compile(r"[a-z0-9_-]+/[a-z0-9_-]+\.html")  # <agreement>/<report>.html: ids as in the data
 TMP_PATTERN = ".*.*.tmp"  # what _write_atomic names its temporary files: .<name>.<random>.tmp
-DEFAULT_JOBS = min(os.cpu_count() or 1, 4)  # one kernel per job; more than 4 rarely helps
+DEFAULT_JOBS = min(os.cpu_count() or 1, 4)  # one worker process (and kernel) each; more than 4 rarely helps
 
-Progress = Callable[[str], None]
+__all__ = ["Job", "build", "BuildSummary", "Outcome", "Decision", "FolderError"]
 
 
 class FolderError(ValueError):
     """A folder given to the build (--out, --notebooks) cannot be used; nothing was built."""
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-
-
-@dataclass(frozen=True)
-class Job:
-    """One report to build: everything its kernel needs, as absolute paths."""
-
-    agreement: str
-    report: str
-    values: dict[str, Any]  # typed, checked parameters
-    notebook: Path
-    data_dir: Path
-
-    @property
-    def relative_path(self) -> str:
-        return f"{self.agreement}/{self.report}.html"
 
 
 @dataclass
@@ -92,38 +75,26 @@ class Outcome:
 
 
 @dataclass
+class Decision:
+    job: Job
+    reasons: list[str]  # why it is (re)built; [] if it is up to date
+
+
+@dataclass
 class BuildSummary:
+    decisions: list[Decision] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     index: Path | None = None
     index_error: str | None = None  # why the manifest and index could not be updated
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
         return self.index_error is None and all(o.ok for o in self.outcomes)
 
-
-def plan(dataset: Dataset, agreements: list[str] | None, reports: list[str] | None, raw: dict[str, str], *,
-         notebooks_dir: Path, data_dir: Path) -> list[Job]:
-    """Every (agreement, report) to build, once each, with its parameters checked. Raises ParameterError."""
-    reports = list(dict.fromkeys(reports or params.REPORTS))
-    for report in reports:
-        if report not in params.REPORTS:
-            raise params.ParameterError(f"unknown report {report!r}; reports: {', '.join(params.REPORTS)}")
-    agreements = list(dict.fromkeys(agreements or sorted(dataset.agreements)))
-    for agreement in agreements:
-        if agreement not in dataset.agreements:
-            raise params.ParameterError(f"agreement {agreement!r} not found; known agreements: {', '.join(sorted(dataset.agreements))}")
-    jobs = []
-    for agreement in agreements:
-        for report in reports:
-            accepted = {k: v for k, v in raw.items() if k in params.REPORTS[report]["parameters"]}
-            jobs.append(Job(agreement, report, params.resolve(dataset, report, {**accepted, "agreement": agreement, "data_dir": str(data_dir)}),
-                            notebook=notebooks_dir / params.REPORTS[report]["notebook"], data_dir=data_dir))
-    return jobs
-
-
-def _notebook_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
+    @property
+    def up_to_date(self) -> list[Job]:
+        return [d.job for d in self.decisions if not d.reasons]
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -149,138 +120,20 @@ def _why(error: OSError) -> str:
 
 
 def rebuild_command(job: Job) -> str:
-    """The command that builds this report again (``--data`` only when it is not the project's data/)."""
-    words = ["accordmap", "build", job.agreement, "--report", job.report]
+    """The command that builds this report again (``--data`` only when it is not the project's data/).
+    For a report of a sweep it names the parameter values; the file it writes has the plain name."""
+    words = ["accordmap", "build", job.folder, "--report", job.report]
     if job.data_dir != DATA_DIR.resolve():
         words += ["--data", str(job.data_dir)]
     for name, value in job.values.items():
-        if name != "agreement" and not params.PARAMETERS[name].internal and value != params.PARAMETERS[name].default:
-            words += ["-p", f"{name}={_notebook_value(value)}"]
+        if (name not in site_index.SUBJECT_PARAMETERS and not params.PARAMETERS[name].internal
+                and value != params.PARAMETERS[name].default):
+            words += ["-p", f"{name}={jsonable(value)}"]
     return shlex.join(words)
 
 
-def _execute(job: Job, workdir: Path, executed: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
-    """Run the job's notebook with papermill in its own kernel; ``executed`` gets the notebook being
-    executed, so that it can be kept if execution fails.
-
-    papermill gets and returns notebook objects, never paths: its file I/O and its ``cwd=`` change
-    the working directory of this whole process while other jobs run. The kernel starts in
-    ``workdir`` (nbclient's ``resources.metadata.path``); the data folder is the ``data_dir`` parameter.
-    """
-    def keep(notebook: nbformat.NotebookNode, **_: Any) -> None:  # the object the kernel's outputs go into
-        notebook.metadata.papermill["input_path"] = str(job.notebook)  # papermill stored the input object
-        executed.append(notebook)
-
-    return papermill.execute_notebook(
-        nbformat.read(job.notebook, as_version=4), None,
-        parameters={k: _notebook_value(v) for k, v in job.values.items()},
-        kernel_name="python3", progress_bar=False, log_output=False,
-        # the kernel's own log is noise here: start-up warnings (its local TCP transport), and "KeyboardInterrupt
-        # caught in kernel", as jupyter_client interrupts every kernel before shutting it down. Failures in the
-        # notebook itself are reported from its cells' outputs.
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        resources={"metadata": {"path": str(workdir)}},
-        on_notebook_start=keep,
-    )
-
-
-def run_job(job: Job, dataset: Dataset, out_dir: Path, workdir: Path, siblings: list[dict[str, str]]) -> Outcome:
-    """Execute (in a kernel working in ``workdir``) and render one report; publish it only if both
-    succeed and it is written whole."""
-    started = dt.datetime.now()
-    kept = out_dir / FAILED_DIR / job.agreement / f"{job.report}.ipynb"
-    executed: list[nbformat.NotebookNode] = []
-
-    def seconds() -> float:
-        return (dt.datetime.now() - started).total_seconds()
-
-    def failed(error: str) -> Outcome:
-        saved = None
-        if executed:
-            try:
-                _write_atomic(kept, nbformat.writes(executed[-1]))
-                saved = kept
-            except OSError as exc:
-                error += f" (the executed notebook could not be kept in {kept}: {_why(exc)})"
-        return Outcome(job, False, error=error, failed_notebook=saved, seconds=seconds())
-
-    try:
-        workdir.mkdir(parents=True, exist_ok=True)
-        nb = _execute(job, workdir, executed)
-        agreement = dataset.agreements[job.agreement]
-        html = render_report(nbformat.from_dict(nb), {
-            "title": f"{agreement.short_title}: {params.REPORTS[job.report]['title']}",
-            "generated": _now(),
-            "parameters": {k: ("default" if v is None else _notebook_value(v)) for k, v in job.values.items()
-                           if not params.PARAMETERS[k].internal},  # data_dir names a folder on the building machine
-            "data_version": dataset.version,
-            "command": rebuild_command(job),
-            "siblings": siblings,
-        })
-    except papermill.PapermillExecutionError as exc:
-        return failed(f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})")
-    except Exception as exc:  # noqa: BLE001 - a kernel or renderer failure fails this report only
-        return failed(f"{type(exc).__name__}: {exc}")
-    target = out_dir / job.relative_path
-    try:
-        _write_atomic(target, html)
-    except OSError as exc:  # e.g. a full disk: the published report, if any, stays as it was
-        return Outcome(job, False, error=f"could not write {target}: {_why(exc)}", seconds=seconds())
-    with contextlib.suppress(OSError):  # a stale copy of a failure that is now fixed; harmless if it stays
-        kept.unlink(missing_ok=True)
-    return Outcome(job, True, path=target, seconds=seconds())
-
-
 def _read_manifest(out_dir: Path) -> dict[str, Any]:
-    """The recorded reports; an unreadable manifest, or an entry that is not ``<agreement>/<report>.html``
-    with its fields, counts as absent (the next write drops it)."""
-    try:
-        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(manifest, dict):
-        return {}
-    return {path: entry for path, entry in manifest.items()
-            if isinstance(entry, dict) and all(isinstance(entry.get(f), str) for f in ("agreement", "report", "generated"))
-            and _REPORT_PATH.fullmatch(path) and path == f"{entry['agreement']}/{entry['report']}.html"}
-
-
-def write_index(dataset: Dataset, out_dir: Path, outcomes: list[Outcome]) -> Path:
-    """Record the new reports in the manifest and rewrite index.html from every published report.
-
-    Call it with the output folder locked. The manifest is written first: if the index then cannot be
-    written, the next build rewrites it from the manifest. Both list only reports that exist.
-    Raises OSError if a file cannot be written (each stays whole: the old one or the new one)."""
-    manifest = _read_manifest(out_dir)
-    for outcome in outcomes:
-        if outcome.ok and outcome.path:
-            manifest[outcome.job.relative_path] = {
-                "agreement": outcome.job.agreement, "report": outcome.job.report,
-                "generated": _now(),
-                "data_version": dataset.version,
-            }
-    manifest = {k: v for k, v in manifest.items() if (out_dir / k).is_file()}
-    agreements = []
-    for agreement_id in sorted({v["agreement"] for v in manifest.values()}):
-        agreement = dataset.agreements.get(agreement_id)
-        entries = [(k, v) for k, v in manifest.items() if v["agreement"] == agreement_id]
-        order = list(params.REPORTS)
-        entries.sort(key=lambda kv: order.index(kv[1]["report"]) if kv[1]["report"] in order else len(order))
-        agreements.append({
-            "short_title": agreement.short_title if agreement else agreement_id,
-            "title": agreement.title if agreement else "(no longer in the data)",
-            "date": str(agreement.date_signed) if agreement else "",
-            "reports": [{
-                "href": path, "title": params.REPORTS.get(entry["report"], {}).get("title", entry["report"]),
-                "summary": params.REPORTS.get(entry["report"], {}).get("summary", ""),
-                "generated": entry["generated"], "size": f"{(out_dir / path).stat().st_size / 1e6:.2f} MB",
-            } for path, entry in entries],
-        })
-    index_html = render_index(agreements, _now(), dataset.version)
-    _write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
-    index = out_dir / INDEX
-    _write_atomic(index, index_html)
-    return index
+    return site_index.read_manifest(out_dir)
 
 
 def check_notebooks(jobs: list[Job], notebooks_dir: Path) -> None:
@@ -313,7 +166,7 @@ def check_output_folder(out_dir: Path) -> None:
 
 
 @contextlib.contextmanager
-def _locked(out_dir: Path, progress: Progress) -> Iterator[None]:
+def _locked(out_dir: Path, progress: Lines) -> Iterator[None]:
     """Hold the output folder's lock; say so if another build holds it, and wait for it."""
     try:
         handle = open(out_dir / LOCK_FILE, "a")  # noqa: SIM115 - held open for the whole build
@@ -324,7 +177,7 @@ def _locked(out_dir: Path, progress: Progress) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            progress(f"waiting for another build into {out_dir} to finish ...")
+            progress.line(f"waiting for another build into {out_dir} to finish ...")
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -341,62 +194,223 @@ def _remove_leftovers(out_dir: Path) -> None:
                 path.unlink()
 
 
+def decide(planned: list[Job], manifest: dict[str, Any], current: dict[str, dict[str, str]], out_dir: Path, *,
+           force: bool, data_label: str) -> list[Decision]:
+    """For each job, why it must be built ([] if its recorded inputs equal the current ones and its file exists)."""
+    decisions = []
+    for job in planned:
+        entry = manifest.get(job.output)
+        if entry is not None and not (out_dir / job.output).is_file():
+            why = ["its published file is missing"]
+        elif entry is not None and not isinstance(entry.get("inputs"), dict):
+            why = ["no record of its inputs (built by an older accordmap)"]
+        else:
+            why = joblib.reasons(entry["inputs"] if entry else None, current[job.output], data_label=data_label,
+                                 notebook=job.notebook)
+        decisions.append(Decision(job, why or (["--force"] if force else [])))
+    return decisions
+
+
+def _siblings(job: Job, planned: set[str], out_dir: Path) -> list[dict[str, str]]:
+    """Links to the other reports in the job's folder that this build makes or that are already published."""
+    return [{"href": f"{report}.html", "title": entry["title"]} for report, entry in params.REPORTS.items()
+            if report != job.report and (f"{job.folder}/{report}.html" in planned
+                                         or (out_dir / job.folder / f"{report}.html").is_file())]
+
+
+def _variant_label(job: Job) -> str:
+    return ", ".join(f"{name} = {jsonable(value)}" for name, value in job.variant)
+
+
+def _page(job: Job, dataset, planned: set[str], out_dir: Path) -> dict[str, Any]:
+    """What the page shows besides the notebook: title, footer (parameters, data version, command), links."""
+    title = f"{dataset.agreements[job.folder].short_title}: {params.REPORTS[job.report]['title']}"
+    return {
+        "title": title + (f" ({_variant_label(job)})" if job.variant else ""),
+        "parameters": {k: ("default" if v is None else jsonable(v)) for k, v in job.values.items()
+                       if not params.PARAMETERS[k].internal},  # data_dir names a folder on the building machine
+        "data_version": dataset.version,
+        "command": rebuild_command(job),
+        "siblings": _siblings(job, planned, out_dir),
+    }
+
+
+def _entry(job: Job, dataset, inputs: dict[str, str], version: str) -> dict[str, Any]:
+    agreement = dataset.agreements[job.folder]
+    registry = params.REPORTS[job.report]
+    return {
+        "agreement": job.folder, "report": job.report, "subject": list(job.subject),
+        "parameters": job.public_values, "variant": {k: jsonable(v) for k, v in job.variant},
+        "title": registry["title"] + (f" ({_variant_label(job)})" if job.variant else ""),
+        "summary": registry.get("summary", ""),
+        "agreement_short_title": agreement.short_title, "agreement_title": agreement.title,
+        "agreement_date": str(agreement.date_signed), "agreement_amends": agreement.amends,
+        "generated": site_index.now(), "data_version": version, "checked": version, "inputs": inputs,
+    }
+
+
+def write_index(out_dir: Path, manifest: dict[str, Any], data_version_now: str) -> Path:
+    """Write the manifest, then index.html from it; both list only reports that exist.
+
+    Call it with the output folder locked. The manifest is written first: if the index then cannot be
+    written, the next build rewrites it from the manifest. Raises OSError if a file cannot be written
+    (each stays whole: the old one or the new one)."""
+    manifest = {k: v for k, v in manifest.items() if (out_dir / k).is_file()}
+    index_html = site_index.render_index(site_index.index_sections(out_dir, manifest), site_index.now(), data_version_now)
+    _write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
+    index = out_dir / INDEX
+    _write_atomic(index, index_html)
+    return index
+
+
+def _as_lists(raw: dict[str, Any] | None) -> dict[str, list[str]]:
+    return {k: [str(x) for x in v] if isinstance(v, (list, tuple)) else [str(v)] for k, v in (raw or {}).items()}
+
+
 def build(
     agreements: list[str] | None = None,
     reports: list[str] | None = None,
-    raw_parameters: dict[str, str] | None = None,
+    raw_parameters: dict[str, str | list[str]] | None = None,
     out_dir: Path | str = REPORTS_DIR,
     data_dir: Path | str = DATA_DIR,
     notebooks_dir: Path | str = NOTEBOOKS_DIR,
-    progress: Progress = lambda message: None,
+    progress: Callable[[str], None] | Lines = lambda message: None,
     jobs: int = DEFAULT_JOBS,
+    *,
+    sweep: list[dict[str, str]] | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    scheduler: Any = None,
 ) -> BuildSummary:
-    """Check everything first (raises DataErrors, ParameterError or FolderError before any notebook
-    runs), then build ``jobs`` reports at a time with the output folder locked."""
-    try:  # relative paths are read against it, and papermill asks for it (it does not use it here)
+    """Plan, decide and check everything first (raises DataErrors, ParameterError, FolderError or
+    runner.SchedulerError before any notebook runs), then build what is out of date, ``jobs`` at a
+    time on local worker processes, or on the Dask cluster at ``scheduler``.
+
+    ``raw_parameters``: name -> a value or a list of values (a list sweeps); ``sweep``: parameter sets."""
+    reporter = progress if isinstance(progress, Lines) else Lines(progress)
+    try:  # relative paths are read against it
         os.getcwd()
     except FileNotFoundError:
         raise FolderError("the current folder no longer exists (expected to be run from an existing folder: "
                           "cd to one and run again)") from None
     out_dir, data_dir, notebooks_dir = (Path(p).resolve() for p in (out_dir, data_dir, notebooks_dir))
-    dataset = load_dataset(data_dir)
-    planned = plan(dataset, agreements, reports, raw_parameters or {}, notebooks_dir=notebooks_dir, data_dir=data_dir)
+    data = joblib.scan(data_dir)
+    planned = joblib.plan(data, agreements, reports, _as_lists(raw_parameters), sweep or [], notebooks_dir=notebooks_dir)
     check_notebooks(planned, notebooks_dir)
+    version = data_version(data.files, data_dir)
+    inputs = joblib.Inputs(data)
+    current = {job.output: inputs.of(job) for job in planned}
+
+    def plan_now() -> tuple[list[Decision], dict[str, Any]]:
+        manifest = _read_manifest(out_dir) if out_dir.is_dir() else {}
+        return decide(planned, manifest, current, out_dir, force=force, data_label=data_dir.name), manifest
+
+    checked: list[Any] = []  # the dataset, once loaded and checked with every planned job's parameters
+
+    def check() -> Any:
+        if not checked:
+            from accordmap.load import load_dataset
+
+            dataset = load_dataset(data_dir)
+            for job in planned:
+                params.resolve(dataset, job.report, job.values)
+            checked.append(dataset)
+        return checked[0]
+
+    decisions, manifest = plan_now()
+    if any(d.reasons for d in decisions) or any(manifest.get(j.output, {}).get("checked") != version for j in planned):
+        check()
+    summary = BuildSummary(decisions=decisions, dry_run=dry_run)
+    if dry_run:
+        _say_plan(reporter, decisions, dry_run=True)
+        return summary
     check_output_folder(out_dir)
-    summary = BuildSummary()
-    with _locked(out_dir, progress):
+    executor = None
+    with _locked(out_dir, reporter):
         _remove_leftovers(out_dir)
         try:
-            _run_jobs(planned, dataset, out_dir, summary, progress, jobs)
-            try:
-                summary.index = write_index(dataset, out_dir, summary.outcomes)
-            except OSError as exc:
-                summary.index_error = f"could not update {out_dir / MANIFEST} and {out_dir / INDEX}: {_why(exc)}"
+            decisions, manifest = plan_now()  # again: another build may have published while this one waited
+            summary.decisions = decisions
+            todo = [d.job for d in decisions if d.reasons]
+            if todo:
+                dataset = check()
+                from accordmap import runner
+
+                executor = runner.DaskExecutor(scheduler) if scheduler else runner.LocalExecutor(jobs)
+            _say_plan(reporter, decisions, dry_run=False)
+            before = json.dumps(manifest, sort_keys=True)
+            if todo:
+                _run(todo, dataset, out_dir, executor, reporter, summary, manifest, current, version,
+                     planned={j.output for j in planned})
+            if checked:  # the data passed the check at this version
+                for entry in manifest.values():
+                    entry["checked"] = version
+            manifest = {k: v for k, v in manifest.items() if (out_dir / k).is_file()}
+            if todo or json.dumps(manifest, sort_keys=True) != before or not (out_dir / INDEX).is_file():
+                try:
+                    summary.index = write_index(out_dir, manifest, version)
+                except OSError as exc:
+                    summary.index_error = f"could not update {out_dir / MANIFEST} and {out_dir / INDEX}: {_why(exc)}"
+            else:
+                summary.index = out_dir / INDEX
         finally:
+            if executor is not None:
+                executor.close()
             shutil.rmtree(out_dir / SCRATCH_DIR, ignore_errors=True)
     return summary
 
 
-def _run_jobs(jobs: list[Job], dataset: Dataset, out_dir: Path, summary: BuildSummary, progress: Progress,
-              workers: int) -> None:
-    """Run the jobs, ``workers`` at a time: each is a separate kernel, so threads only wait on them."""
-    planned = {(job.agreement, job.report) for job in jobs}
-    lock = threading.Lock()
+def _say_plan(reporter: Lines, decisions: list[Decision], *, dry_run: bool) -> None:
+    todo = [d for d in decisions if d.reasons]
+    for decision in todo:
+        reporter.line(f"{'would build' if dry_run else 'build'} {decision.job.output}: {'; '.join(decision.reasons)}")
+    fresh = [d.job.output for d in decisions if not d.reasons]
+    if dry_run:
+        for output in fresh:
+            reporter.line(f"skip {output}: up to date")
+        reporter.line(f"dry run: {len(todo)} report(s) would be built, {len(fresh)} up to date; nothing was built.")
+    elif fresh:
+        reporter.line(f"{len(fresh)} report(s) up to date, not rebuilt (--force rebuilds them)")
 
-    def say(message: str) -> None:
-        with lock:  # one whole line at a time from the worker threads
-            progress(message)
 
-    def one(job: Job) -> Outcome:
-        # link the agreement's other reports that this build makes or that are already published
-        siblings = [{"href": f"{r}.html", "title": params.REPORTS[r]["title"]}
-                    for r in params.REPORTS if r != job.report
-                    and ((job.agreement, r) in planned or (out_dir / job.agreement / f"{r}.html").exists())]
-        say(f"building {job.relative_path} ...")
-        outcome = run_job(job, dataset, out_dir, out_dir / SCRATCH_DIR / job.agreement / job.report, siblings)
-        say(f"  {'ok' if outcome.ok else 'FAILED'} {job.relative_path} in {outcome.seconds:.1f} s"
-            + (f": {outcome.error}" if outcome.error else ""))
-        return outcome
+def _run(todo: list[Job], dataset, out_dir: Path, executor, reporter: Lines, summary: BuildSummary,
+         manifest: dict[str, Any], current: dict[str, dict[str, str]], version: str, planned: set[str]) -> None:
+    """Run the jobs on the executor and publish each result as it arrives (only here: the coordinator)."""
+    scratch = out_dir / SCRATCH_DIR
+    scratch.mkdir(parents=True, exist_ok=True)
+    ready = [replace(job, scratch=scratch, page=_page(job, dataset, planned, out_dir)) for job in todo]
+    reporter.start(len(ready), executor.where)
+    try:
+        for job, result in executor.run(ready):
+            outcome = _publish(job, result, out_dir)
+            if outcome.ok:
+                manifest[job.output] = _entry(job, dataset, current[job.output], version)
+            summary.outcomes.append(outcome)
+            reporter.finished(job.output, outcome.ok, outcome.seconds, outcome.error)
+    finally:
+        reporter.close()
+    order = {job.output: i for i, job in enumerate(todo)}
+    summary.outcomes.sort(key=lambda o: order[o.job.output])
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        summary.outcomes.extend(pool.map(one, jobs))
+
+def _publish(job: Job, result, out_dir: Path) -> Outcome:
+    """Write a worker's page (or keep its failed notebook) atomically; the published page stays as it was
+    unless the new one is written whole."""
+    kept = out_dir / FAILED_DIR / job.failed_copy
+    if not result.ok:
+        saved, error = None, result.error or "failed"
+        if result.executed:
+            try:
+                _write_atomic(kept, result.executed)
+                saved = kept
+            except OSError as exc:
+                error += f" (the executed notebook could not be kept in {kept}: {_why(exc)})"
+        return Outcome(job, False, error=error, failed_notebook=saved, seconds=result.seconds)
+    target = out_dir / job.output
+    try:
+        _write_atomic(target, result.html)
+    except OSError as exc:  # e.g. a full disk: the published report, if any, stays as it was
+        return Outcome(job, False, error=f"could not write {target}: {_why(exc)}", seconds=result.seconds)
+    with contextlib.suppress(OSError):  # a stale copy of a failure that is now fixed; harmless if it stays
+        kept.unlink(missing_ok=True)
+    return Outcome(job, True, path=target, seconds=result.seconds)

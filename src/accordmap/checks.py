@@ -1,6 +1,7 @@
 """Validated (or partly valid) models and layer files -> the problems no single YAML file shows.
 
 - references between files (an event naming a source, a provision naming an actor or a place);
+- layer series (members with a day ``as_of``, of one kind, one per date; ``localities_series``);
 - GeoJSON linting: JSON that Python and GDAL read alike, the WGS84 ``crs`` rule, one kind of
   geometry per layer, 2D positions, closed rings, finite coordinates inside the layer's region,
   the properties the catalog names, valid and unique place ids, no control characters;
@@ -19,12 +20,12 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from pydantic import BaseModel
 
 from accordmap import models
-from accordmap.dataset import read_layer, select
+from accordmap.dataset import layer_series, read_layer, resolve_agreement, select
 from accordmap.errors import DataError
 from accordmap.yamlfile import YamlDoc, field_name
 
@@ -34,6 +35,7 @@ _HOME = {
     "source": "data/sources.yaml",
     "actor": "data/actors.yaml",
     "layer": "data/layers/catalog.yaml",
+    "series": "the series fields of data/layers/catalog.yaml",
     "place": "the places layer of data/layers/catalog.yaml",
     "agreement": "data/agreements/",
 }
@@ -53,16 +55,19 @@ class ReferenceChecker:
     layers: set[str] | None
     agreements: set[str] | None
     places: set[str] | None = None
+    series: set[str] | None = None  # series ids (data/layers/catalog.yaml); map_layers may name one
 
     def _kinds(self, name: str) -> tuple[str, set[str] | None] | None:
         return {
             "sources": ("source", self.sources),
             "actor": ("actor", self.actors),
             "actors": ("actor", self.actors),
-            "obligated": ("actor", self.actors),
+            "undertaken_by": ("actor", self.actors),
+            "targets": ("actor", self.actors),
             "target": ("actor", self.actors),
             "layer": ("layer", self.layers),
-            "map_layers": ("layer", self.layers),
+            "map_layers": ("layer", None if self.layers is None else self.layers | (self.series or set())),
+            "series": ("series", self.series),
             "places": ("place", self.places),
             "agreements": ("agreement", self.agreements),
             "agreement": ("agreement", self.agreements),
@@ -136,6 +141,143 @@ def check_deadlines(file: str, doc: YamlDoc, agreement: models.Agreement, errors
             loc = ("provisions", index, "deadline")
             errors.append(DataError(file, doc.line_of(loc), field_name(loc),
                                     f"deadline {provision.deadline} is before the signing date {signed} (expected a date on or after it)"))
+
+
+def check_status(file: str, doc: YamlDoc, agreement: models.Agreement, errors: list[DataError]) -> None:
+    """Each provision's status changes are dated on or after the signing date, oldest first, one per day."""
+    signed = getattr(agreement, "date_signed", None)
+    for index, provision in enumerate(getattr(agreement, "provisions", None) or []):
+        previous = None
+        for number, change in enumerate(getattr(provision, "status", None) or []):
+            loc = ("provisions", index, "status", number, "date")
+            if signed is not None and change.date < signed:
+                errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                        f"status change dated {change.date} is before the signing date {signed} "
+                                        "(expected a date on or after it)"))
+            elif previous is not None and change.date <= previous:
+                errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                        f"status change dated {change.date} is not after the previous change "
+                                        f"({previous}) (expected the changes oldest first, one per day)"))
+            previous = change.date
+
+
+def check_changes(file: str, doc: YamlDoc, agreement: models.Agreement, signed: dict[str, Any],
+                  provision_ids: dict[str, set[str] | None], errors: list[DataError]) -> None:
+    """An amendment's ``changes`` name provisions that exist in the amended agreement and in its own, each
+    changed once; the amended agreement was signed first, and the chain of ``amends`` never loops.
+
+    ``signed`` maps agreement ids to signing dates and ``amends`` ids (``{"date": ..., "amends": ...}``),
+    ``provision_ids`` to the provision ids of each agreement file (None: unreadable)."""
+    own_id, amends = getattr(agreement, "id", None), getattr(agreement, "amends", None)
+    changes = getattr(agreement, "changes", None) or []
+    if changes and amends is None:
+        errors.append(DataError(file, doc.line_of(("changes",)), "changes",
+                                "lists changes but the agreement amends nothing (expected amends: <id of the agreement "
+                                "it changes>, or no changes)"))
+    if amends is not None:
+        path, current = [], amends
+        while current in signed and current != own_id and current not in path:
+            path.append(current)
+            current = signed[current].get("amends")
+        if amends == own_id:
+            errors.append(DataError(file, doc.line_of(("amends",)), "amends",
+                                    "the agreement amends itself (expected the id of an earlier agreement)"))
+        elif current == own_id:
+            errors.append(DataError(file, doc.line_of(("amends",)), "amends",
+                                    f"the chain of amendments comes back to this agreement ({' -> '.join([own_id, *path, own_id])}) "
+                                    "(expected each agreement to amend an earlier one)"))
+        mine, theirs = getattr(agreement, "date_signed", None), signed.get(amends, {}).get("date")
+        if mine is not None and theirs is not None and mine < theirs:
+            errors.append(DataError(file, doc.line_of(("date_signed",)), "date_signed",
+                                    f"{mine} is before {theirs}, when {amends!r}, which this agreement amends, was "
+                                    "signed (expected a date on or after it)"))
+    base_ids = provision_ids.get(amends) if amends is not None else None
+    own_ids = provision_ids.get(own_id)
+    first: dict[str, int] = {}
+    for index, change in enumerate(changes):
+        if change is None:
+            continue
+        loc = ("changes", index, "provision")
+        if base_ids is not None and change.provision not in base_ids:
+            errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                    f"no provision {change.provision!r} in {amends!r} (expected one of: "
+                                    f"{', '.join(sorted(base_ids))})"))
+        elif change.provision in first:
+            errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                    f"provision {change.provision!r} is changed already by changes[{first[change.provision]}] "
+                                    "(expected each provision once; list all the provisions that change it in one by)"))
+        first.setdefault(change.provision, index)
+        for number, by in enumerate(change.by):
+            if own_ids is not None and by not in own_ids:
+                by_loc = ("changes", index, "by", number)
+                errors.append(DataError(file, doc.line_of(by_loc), field_name(by_loc),
+                                        f"no provision {by!r} in this agreement (expected one of: {', '.join(sorted(own_ids))})"))
+
+
+# --- layer series ---------------------------------------------------------------------------
+
+LOCALITY_CONTROL = "control"  # the property of a localities_series member saying who held the locality
+
+
+def series_ids(catalog: models.LayerCatalog | None) -> set[str] | None:
+    """The series ids the catalog's valid entries define (None: the catalog cannot be read)."""
+    if catalog is None:
+        return None
+    return {layer.series for layer in (getattr(catalog, "layers", None) or []) if layer is not None and layer.series}
+
+
+def check_series(file: str, doc: YamlDoc, catalog: models.LayerCatalog | None, errors: list[DataError]) -> None:
+    """Members of a series have a day as_of, one kind and distinct dates; a series id is no layer id;
+    ``localities_series`` names a series of point layers with a 'control' property."""
+    entries = [(index, layer) for index, layer in enumerate(getattr(catalog, "layers", None) or []) if layer is not None]
+    layer_ids = set(raw_ids(doc, "layers") or [])
+    first: dict[str, models.Layer] = {}
+    dates: dict[tuple[str, str], str] = {}
+    for index, layer in entries:
+        if not layer.series:
+            continue
+        name = layer.series
+        if name in layer_ids:
+            loc = ("layers", index, "series")
+            errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                    f"series {name!r} has the id of a layer (expected a series id no layer has, since "
+                                    "map_layers and geographies may name either)"))
+        if layer.as_of is None or layer.as_of.count("-") != 2:
+            loc = ("layers", index, "as_of")
+            got = "null" if layer.as_of is None else repr(layer.as_of)
+            errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                    f"layer {layer.id!r} is in series {name!r} but its as_of is {got} (expected a day "
+                                    "'YYYY-MM-DD': the members of a series are told apart by date)"))
+        elif (name, layer.as_of) in dates:
+            loc = ("layers", index, "as_of")
+            errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                    f"layer {layer.id!r} has the same as_of {layer.as_of} as {dates[(name, layer.as_of)]!r} "
+                                    f"in series {name!r} (expected one member per date)"))
+        else:
+            dates[(name, layer.as_of)] = layer.id
+        leader = first.setdefault(name, layer)
+        if layer.kind != leader.kind:
+            loc = ("layers", index, "kind")
+            errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                    f"layer {layer.id!r} is of kind {layer.kind!r} (expected {leader.kind!r}, like "
+                                    f"{leader.id!r}: every member of series {name!r} is of one kind)"))
+    localities = getattr(catalog, "localities_series", None)
+    if localities is None or catalog is None:
+        return
+    loc = ("localities_series",)
+    if localities not in first:
+        errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                f"no series with id {localities!r} (expected the series of a point layer per date, "
+                                f"one of: {', '.join(sorted(first)) or 'none defined'})"))
+        return
+    for index, layer in entries:
+        if layer.series == localities and (layer.kind != "point" or LOCALITY_CONTROL not in layer.popup_properties):
+            key = "kind" if layer.kind != "point" else "popup_properties"
+            what = (f"is of kind {layer.kind!r} (expected 'point'" if layer.kind != "point"
+                    else f"does not list {LOCALITY_CONTROL!r} in popup_properties (expected it")
+            errors.append(DataError(file, doc.line_of(("layers", index, key)), field_name(("layers", index, key)),
+                                    f"layer {layer.id!r} of localities_series {localities!r} {what}, since the "
+                                    f"comparison report reads who held each locality from its {LOCALITY_CONTROL!r} property)"))
 
 
 # --- GeoJSON --------------------------------------------------------------------------------
@@ -454,12 +596,13 @@ def _geography_refs(geography: Any) -> list[tuple[str, models.LayerRef]]:
     return [(key, ref) for key in ("along", "within", "layer") if (ref := getattr(geography, key, None)) is not None]
 
 
-def geography_layers(agreement: models.Agreement) -> set[str]:
-    """Every layer an agreement's map and zones are made from."""
-    layers = set(agreement.map_layers)
+def geography_layers(agreement: models.Agreement, catalog: Iterable[models.Layer] = ()) -> set[str]:
+    """Every layer an agreement's map and zones are made from (a series: each of its members in ``catalog``)."""
+    series = layer_series(catalog)
+    names = set(agreement.map_layers)
     for provision in agreement.provisions:
-        layers |= {ref.layer for _, ref in _geography_refs(provision.geography)}
-    return layers
+        names |= {ref.layer or ref.series for _, ref in _geography_refs(provision.geography)}
+    return {layer_id for name in names for layer_id in ([m.id for m in series[name]] if name in series else [name])}
 
 
 def check_layer_filters(file: str, doc: YamlDoc, agreement: models.Agreement, layers: dict[str, models.Layer],
@@ -469,27 +612,41 @@ def check_layer_filters(file: str, doc: YamlDoc, agreement: models.Agreement, la
     for index, provision in enumerate(getattr(agreement, "provisions", None) or []):
         if provision is None or provision.geography is None:
             continue
-        for key, ref in _geography_refs(provision.geography):
-            if ref.layer not in layers or ref.layer not in frames:
-                continue  # no such layer, or an unreadable file: reported already
-            loc = ("provisions", index, "geography", key)
-            kind = layers[ref.layer].kind
-            if key in _REF_KINDS and kind != _REF_KINDS[key]:
-                errors.append(DataError(file, doc.line_of(loc), field_name(loc),
-                                        f"layer {ref.layer!r} is of kind {kind!r} (expected a layer of kind {_REF_KINDS[key]!r} here)"))
-                continue
-            if not ref.where:
-                continue
-            loc += ("where",)
-            frame = frames[ref.layer]
-            columns = [c for c in frame.columns if c != frame.geometry.name]
-            unknown = [k for k in ref.where if k not in columns]
-            if unknown:
-                errors.append(DataError(file, doc.line_of(loc), field_name(loc),
-                                        f"layer {ref.layer!r} has no property {unknown[0]!r} (expected one of: {', '.join(sorted(columns))})"))
-            elif select(frame, ref.where).empty:
-                errors.append(DataError(file, doc.line_of(loc), field_name(loc),
-                                        f"selects no feature of layer {ref.layer!r} (expected a filter that matches at least one feature)"))
+        for key, series_ref in _geography_refs(provision.geography):
+            for ref in _member_refs(series_ref, layers):
+                _check_layer_filter(file, doc, ("provisions", index, "geography", key), key, ref, layers, frames,
+                                    errors)
+
+
+def _member_refs(ref: models.LayerRef, layers: dict[str, models.Layer]) -> list[models.LayerRef]:
+    """The reference itself, or one per member of the series it names (each is checked)."""
+    if ref.series is None:
+        return [ref]
+    members = layer_series(layers.values()).get(ref.series, [])
+    return [models.LayerRef(layer=member.id, where=ref.where) for member in members]
+
+
+def _check_layer_filter(file: str, doc: YamlDoc, loc: tuple[Any, ...], key: str, ref: models.LayerRef,
+                        layers: dict[str, models.Layer], frames: dict[str, Any], errors: list[DataError]) -> None:
+    if ref.layer not in layers or ref.layer not in frames:
+        return  # no such layer, or an unreadable file: reported already
+    kind = layers[ref.layer].kind
+    if key in _REF_KINDS and kind != _REF_KINDS[key]:
+        errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                f"layer {ref.layer!r} is of kind {kind!r} (expected a layer of kind {_REF_KINDS[key]!r} here)"))
+        return
+    if not ref.where:
+        return
+    loc += ("where",)
+    frame = frames[ref.layer]
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    unknown = [k for k in ref.where if k not in columns]
+    if unknown:
+        errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                f"layer {ref.layer!r} has no property {unknown[0]!r} (expected one of: {', '.join(sorted(columns))})"))
+    elif select(frame, ref.where).empty:
+        errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                f"selects no feature of layer {ref.layer!r} (expected a filter that matches at least one feature)"))
 
 
 def _ref_text(ref: models.LayerRef | None) -> str:
@@ -500,7 +657,19 @@ def _ref_text(ref: models.LayerRef | None) -> str:
 
 
 def check_zones(file: str, doc: YamlDoc, agreement: models.Agreement, dataset: Any, errors: list[DataError]) -> None:
-    """Compute the agreement's bands and corridors as the build does; none may come out empty."""
+    """Compute the agreement's bands and corridors as the build does, with each member of every series
+    it names (a report's date picks one); none may come out empty."""
+    series = dataset.series
+    used = {ref.series for p in agreement.provisions for _, ref in _geography_refs(p.geography) if ref.series}
+    dates = sorted({models.partial_date_start(m.as_of) for name in used for m in series.get(name, [])})
+    found: list[DataError] = []
+    for as_of in dates or [None]:
+        _check_zones_once(file, doc, resolve_agreement(series, agreement, as_of), dataset, found)
+    errors.extend(dict.fromkeys(found))
+
+
+def _check_zones_once(file: str, doc: YamlDoc, agreement: models.Agreement, dataset: Any,
+                      errors: list[DataError]) -> None:
     from accordmap.geometry import build_geometry  # geopandas, imported only when zones are computed
 
     try:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from accordmap import __version__, params
-from accordmap.load import DataErrors, load_dataset
+from accordmap.errors import DataErrors  # accordmap.load (pandas, geopandas) only when the data is read
 from accordmap.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR
 
 EXIT_FAILED_BUILD = 1
@@ -24,17 +24,22 @@ def _print_data_errors(errors: DataErrors) -> None:
         print(f"  {error}", file=sys.stderr)
 
 
-def _load(args: argparse.Namespace):
-    """The dataset, or None after printing every problem in it."""
+def _load(args: argparse.Namespace, warnings: list | None = None):
+    """The dataset, or None after printing every problem in it (``warnings`` receives the warnings)."""
+    from accordmap.load import load_dataset
+
     try:
-        return load_dataset(args.data)
+        return load_dataset(args.data, warnings)
     except DataErrors as errors:
         _print_data_errors(errors)
         return None
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    dataset = _load(args)
+    warnings: list = []
+    dataset = _load(args, warnings)
+    if warnings:  # worth fixing, but they do not fail the check
+        print(f"accordmap: {len(warnings)} warning(s) (not errors):", *(f"  {w}" for w in warnings), sep="\n")
     if dataset is None:
         return EXIT_BAD_INPUT
     print(f"data OK: {len(dataset.agreements)} agreements, {len(dataset.actors)} actors, {len(dataset.events)} events, "
@@ -59,17 +64,27 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from accordmap.build import DEFAULT_JOBS, FolderError, build  # imports papermill/nbconvert only when building
+    # papermill, nbconvert and geopandas are imported only if something is to be built
+    from accordmap import progress
+    from accordmap.build import DEFAULT_JOBS, FolderError, build
+    from accordmap.runner import SchedulerError
 
     if args.jobs is not None and args.jobs < 1:
         print("accordmap: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_BAD_INPUT
 
+    reporter = progress.for_stream(sys.stdout)
     try:
-        raw = params.parse_cli_values(args.param or [], args.report or list(params.REPORTS))
+        chosen = args.report or list(params.REPORTS)
+        raw = params.parse_cli_sweep(args.param or [], chosen)
+        sweep = None
+        if args.sweep is not None:
+            from accordmap.jobs import read_sweep_file
+
+            sweep = read_sweep_file(args.sweep.resolve(), chosen)
         summary = build(args.agreements or None, args.report or None, raw, out_dir=args.out, data_dir=args.data,
-                        notebooks_dir=args.notebooks, progress=lambda message: print(message, flush=True),
-                        jobs=args.jobs or DEFAULT_JOBS)
+                        notebooks_dir=args.notebooks, progress=reporter, jobs=args.jobs or DEFAULT_JOBS,
+                        sweep=sweep, force=args.force, dry_run=args.dry_run, scheduler=args.scheduler)
     except DataErrors as errors:
         _print_data_errors(errors)
         print("accordmap: nothing was built; fix the data and run again (accordmap check lists the problems).",
@@ -81,10 +96,12 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"accordmap: valid parameters: {params.describe(args.report or list(params.REPORTS))}", file=sys.stderr)
         print("accordmap: nothing was built.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except FolderError as error:
+    except (FolderError, SchedulerError) as error:
         print(f"accordmap: {error}", file=sys.stderr)
         print("accordmap: nothing was built.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if summary.dry_run:
+        return 0
     built = [o for o in summary.outcomes if o.ok]
     failed = [o for o in summary.outcomes if not o.ok]
     print(f"\n{len(built)} report(s) built, {len(failed)} failed; index: {summary.index or 'not updated'}")
@@ -120,13 +137,22 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("agreements", nargs="*", metavar="AGREEMENT", help="agreement ids (default: all)")
     b.add_argument("--report", action="append", choices=list(params.REPORTS),
                    help="build only this report (repeatable; default: all)")
-    b.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
-                   help="report parameter, e.g. -p zone_max_km=25 (see accordmap list)")
+    b.add_argument("-p", "--param", action="append", metavar="KEY=VALUE[,VALUE...]",
+                   help="report parameter, e.g. -p zone_max_km=25 (see accordmap list); several values, "
+                        "-p zone_max_km=15,20,25, build one report each (a sweep; several such -p: every combination)")
+    b.add_argument("--sweep", type=Path, metavar="FILE.yaml",
+                   help="build one report per parameter set listed in FILE.yaml, e.g. '- {zone_max_km: 25}'")
+    b.add_argument("--force", action="store_true", help="rebuild every chosen report, even those that are up to date")
+    b.add_argument("--dry-run", action="store_true",
+                   help="print what would be built and why, and what is up to date; build nothing")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the notebooks on an existing Dask distributed cluster, e.g. tcp://10.0.0.5:8786 "
+                        "(workers need accordmap installed and the data and notebooks at the same paths)")
     b.add_argument("--out", type=Path, default=REPORTS_DIR, help=f"output folder (default: {REPORTS_DIR})")
     b.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR,
                    help=f"folder of the report notebooks, e.g. edited copies (default: {NOTEBOOKS_DIR})")
     b.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                   help="reports built at the same time, one notebook kernel each (default: CPUs, at most 4)")
+                   help="local worker processes, each keeping one notebook kernel (default: CPUs, at most 4)")
     return root
 
 

@@ -4,11 +4,13 @@
 reader the build uses (geopandas with pyogrio), once: ``accordmap check`` reads every layer this
 way and hands its frames over, so a build does not read them again. This module also lists the
 files accordmap reads (never through a link that leads out of the data folder) and hashes them
-into the data version shown in every report.
+into the data version shown in every report. A *series* of layers (the same thing at several dates)
+resolves to the member a report's date picks (:func:`resolve_layer`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass, field
@@ -19,7 +21,8 @@ from accordmap import models
 
 # every file accordmap reads, relative to the data folder
 DATA_FILE_PATTERNS = ("sources.yaml", "actors.yaml", "events.yaml", "agreements/*.yaml", "layers/catalog.yaml",
-                      "layers/*.geojson", "events/catalog.yaml", "events/*.csv", "events/*.csv.gz", "events/*.parquet")
+                      "layers/*.geojson", "events/catalog.yaml", "events/*.csv", "events/*.csv.gz", "events/*.parquet",
+                      "published_counts.yaml", "published_areas.yaml")
 
 
 @dataclass
@@ -33,6 +36,8 @@ class Dataset:
     version: str
     frames: dict[str, Any] = field(default_factory=dict, repr=False)  # layer id -> GeoDataFrame, read once
     event_sets: dict[str, Any] = field(default_factory=dict)  # id -> events.EventSet (data/events/catalog.yaml)
+    published_counts: list[Any] = field(default_factory=list)  # published.PublishedCount (data/published_counts.yaml)
+    published_areas: list[Any] = field(default_factory=list)  # published_areas.PublishedArea (data/published_areas.yaml)
 
     def event_frame(self, set_id: str):
         """An event set's rows as the normalised frame of :mod:`accordmap.events` (read once per file)."""
@@ -44,12 +49,84 @@ class Dataset:
     def layers(self) -> dict[str, models.Layer]:
         return {layer.id: layer for layer in self.catalog.layers}
 
+    @functools.cached_property
+    def series(self) -> dict[str, list[models.Layer]]:
+        """Series id -> its member layers, earliest first."""
+        return layer_series(self.catalog.layers)
+
+    def resolve(self, ident: str, as_of: dt.date | None = None) -> Resolved:
+        """A layer id, or a series id resolved to its member on ``as_of`` (see :func:`resolve_layer`)."""
+        return resolve_layer(self.series, ident, as_of, self.layers)
+
+    def resolve_agreement(self, agreement: models.Agreement, as_of: dt.date | None = None) -> models.Agreement:
+        """The agreement with every series in its geographies and map_layers replaced by the member on ``as_of``."""
+        return resolve_agreement(self.series, agreement, as_of)
+
     def layer_frame(self, ref: models.LayerRef | str):
         """The layer as a GeoDataFrame (EPSG:4326), filtered by ``ref.where``."""
         ref = models.LayerRef(layer=ref) if isinstance(ref, str) else ref
+        if ref.series is not None:
+            ref = models.LayerRef(layer=self.resolve(ref.series).layer.id, where=ref.where)
         if ref.layer not in self.frames:
             self.frames[ref.layer] = read_layer(self.data_dir / "layers" / self.layers[ref.layer].file)
         return select(self.frames[ref.layer], ref.where)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The layer a layer id or series id stands for on a date; ``early`` when the date comes before the
+    first member of the series (the first member is used, and reports say so)."""
+
+    layer: models.Layer
+    series: str | None = None
+    early: bool = False
+
+
+def layer_series(layers: Iterable[models.Layer]) -> dict[str, list[models.Layer]]:
+    """Series id -> its members, earliest ``as_of`` first (members have day dates; see checks.check_series)."""
+    series: dict[str, list[models.Layer]] = {}
+    for layer in layers:
+        if layer is not None and layer.series:
+            series.setdefault(layer.series, []).append(layer)
+    for members in series.values():
+        members.sort(key=lambda layer: models.partial_date_start(layer.as_of) if layer.as_of else dt.date.min)
+    return series
+
+
+def resolve_layer(series: dict[str, list[models.Layer]], ident: str, as_of: dt.date | None = None,
+                  layers: dict[str, models.Layer] | None = None) -> Resolved:
+    """The member of series ``ident`` on ``as_of``: the latest not after it (None: the latest of all);
+    before the first member, the first (``early``). A layer id (looked up in ``layers``) stands for itself."""
+    if ident not in series:
+        if layers is None or ident not in layers:
+            raise KeyError(f"no layer or series with id {ident!r}")
+        return Resolved(layers[ident])
+    members = series[ident]
+    if as_of is None:
+        return Resolved(members[-1], ident)
+    known = [m for m in members if models.partial_date_start(m.as_of) <= as_of]
+    return Resolved(known[-1], ident) if known else Resolved(members[0], ident, early=True)
+
+
+def resolve_agreement(series: dict[str, list[models.Layer]], agreement: models.Agreement,
+                      as_of: dt.date | None = None) -> models.Agreement:
+    """A copy of the agreement naming only layers: each ``{series: ...}`` reference and each series id in
+    ``map_layers`` replaced by the member on ``as_of``."""
+
+    def ref(value: models.LayerRef | None) -> models.LayerRef | None:
+        if value is None or value.series is None:
+            return value
+        return models.LayerRef(layer=resolve_layer(series, value.series, as_of).layer.id, where=value.where)
+
+    provisions = []
+    for provision in agreement.provisions:
+        geo = provision.geography
+        if geo is not None:
+            keys = [key for key in ("along", "within", "layer") if getattr(geo, key, None) is not None]
+            geo = geo.model_copy(update={key: ref(getattr(geo, key)) for key in keys})
+        provisions.append(provision.model_copy(update={"geography": geo}))
+    map_layers = [resolve_layer(series, i, as_of).layer.id if i in series else i for i in agreement.map_layers]
+    return agreement.model_copy(update={"provisions": provisions, "map_layers": list(dict.fromkeys(map_layers))})
 
 
 def select(frame, where: dict[str, Any] | None):

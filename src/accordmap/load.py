@@ -1,12 +1,13 @@
 """Data folder -> checked :class:`~accordmap.dataset.Dataset` (what ``accordmap check`` runs).
 
-Reads every file under ``data/`` (sources, actors, events, the layer catalog, the agreements and
-the GeoJSON layers; never through a link that leads out of the folder) with
-:mod:`accordmap.yamlfile`, validates each against :mod:`accordmap.models`, then runs
-:mod:`accordmap.checks`: references between files, dates, every layer read as the build reads it,
-and every zone computed as the build computes it. A file with errors does not hide the others'
-problems: its valid parts are still used to check them. Every problem is raised at once in
-:class:`DataErrors`, one ``file:line: field: what is wrong (expected ...)`` each.
+Reads every file under ``data/`` (sources, actors, events, the layer catalog, the agreements,
+the GeoJSON layers and, if present, the published counts of :mod:`accordmap.published`; never
+through a link that leads out of the folder) with :mod:`accordmap.yamlfile`, validates each
+against :mod:`accordmap.models`, then runs :mod:`accordmap.checks`: references between files,
+dates, every layer read as the build reads it, and every zone computed as the build computes it.
+A file with errors does not hide the others' problems: its valid parts are still used to check
+them. Every problem is raised at once in :class:`DataErrors`, one
+``file:line: field: what is wrong (expected ...)`` each.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from accordmap import checks, events as event_sets, models
+from accordmap import checks, events as event_sets, models, published, published_areas, reliability
 from accordmap.dataset import Dataset, data_files, data_version, link_outside
 from accordmap.errors import DataError, DataErrors
 from accordmap.paths import DATA_DIR
@@ -26,9 +27,15 @@ from accordmap.yamlfile import YamlDoc, field_name, read_yaml, salvage, validate
 __all__ = ["DataError", "DataErrors", "Dataset", "load_cached", "load_dataset"]
 
 
-def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
-    """Load and check everything under ``data_dir``; raise :class:`DataErrors` listing every problem."""
-    dataset, errors = _Pass(Path(data_dir)).run()
+def load_dataset(data_dir: Path | str = DATA_DIR, warnings: list[DataError] | None = None) -> Dataset:
+    """Load and check everything under ``data_dir``; raise :class:`DataErrors` listing every problem.
+
+    ``warnings``, if given, receives what is worth fixing but does not stop a build (source URLs on
+    the domains listed in ``data/source_warnings.yaml``, see :mod:`accordmap.reliability`)."""
+    check = _Pass(Path(data_dir))
+    dataset, errors = check.run()
+    if warnings is not None:
+        warnings.extend(check.warnings)
     if errors:
         raise DataErrors(errors)
     return dataset
@@ -63,6 +70,7 @@ class _Pass:
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
         self.errors: list[DataError] = []
+        self.warnings: list[DataError] = []
         self._links: set[Path] = set()
 
     def rel(self, path: Path) -> str:
@@ -107,10 +115,21 @@ class _Pass:
         events = self.read(data_dir / "events.yaml", models.EventsFile)
         catalog = self.read(data_dir / "layers" / "catalog.yaml", models.LayerCatalog)
         agreements = self.read_agreements()
+        counts_path = data_dir / published.FILE  # optional: only a folder that has it is checked
+        counts = (self.read(counts_path, published.PublishedCountsFile)
+                  if counts_path.is_symlink() or counts_path.exists() else None)
+        areas_path = data_dir / published_areas.FILE  # optional, like published_counts.yaml
+        areas = (self.read(areas_path, published_areas.PublishedAreasFile)
+                 if areas_path.is_symlink() or areas_path.exists() else None)
 
-        for file, key in ((sources, "sources"), (actors, "actors"), (events, "events"), (catalog, "layers")):
+        for file, key in ((sources, "sources"), (actors, "actors"), (events, "events"), (catalog, "layers"),
+                          (counts, "published_counts"), (areas, "published_areas")):
+            if file is None:
+                continue
             if file.doc is not None:
                 checks.check_duplicate_ids(file.rel, file.doc, key, errors)
+        if catalog.doc is not None:
+            checks.check_series(catalog.rel, catalog.doc, catalog.part, errors)
         layers = _Layers(self, catalog)
         refs = checks.ReferenceChecker(
             errors=errors,
@@ -121,26 +140,38 @@ class _Pass:
             agreements={path.stem for path in agreements} | {a.id for a in (f.part for f in agreements.values())
                                                              if isinstance(getattr(a, "id", None), str)},
             places=layers.place_ids,
+            series=checks.series_ids(catalog.part),
         )
-        for file in (actors, events, catalog):
-            if file.doc is not None and file.part is not None:
+        for file in (actors, events, catalog, counts, areas):
+            if file is not None and file.doc is not None and file.part is not None:
                 refs.walk(file.rel, file.doc, file.part)
         if actors.doc is not None and getattr(actors.part, "actors", None):
             checks.check_speakers(actors.rel, actors.doc, actors.part.actors, errors)
+        # each agreement's signing date, what it amends and its provision ids, to check amendments' changes
+        signed = {path.stem: {"date": getattr(f.part, "date_signed", None), "amends": getattr(f.part, "amends", None)}
+                  for path, f in agreements.items()}
+        provision_ids = {path.stem: _known(checks.raw_ids(f.doc, "provisions")) for path, f in agreements.items()}
         for file in agreements.values():
             if file.doc is None or file.part is None:
                 continue
             refs.walk(file.rel, file.doc, file.part)
             checks.check_deadlines(file.rel, file.doc, file.part, errors)
+            checks.check_status(file.rel, file.doc, file.part, errors)
+            checks.check_changes(file.rel, file.doc, file.part, signed, provision_ids, errors)
             before = len(errors)
             checks.check_duplicate_ids(file.rel, file.doc, "provisions", errors)
             checks.check_layer_filters(file.rel, file.doc, file.part, layers.valid, layers.filterable, errors)
             # zones are computed from a valid agreement whose layers and filters have no problem at all
             if (file.valid is not None and len(errors) == before
-                    and checks.geography_layers(file.valid) <= layers.sound):
+                    and checks.geography_layers(file.valid, layers.valid.values()) <= layers.sound):
                 checks.check_zones(file.rel, file.doc, file.valid, layers.dataset(), errors)
 
         errors.extend(event_sets.check_event_sets(data_dir))
+        warn_path = data_dir / reliability.FILE  # optional, like published_counts.yaml
+        if sources.doc is not None and (warn_path.is_symlink() or warn_path.exists()):
+            warn = self.read(warn_path, reliability.SourceWarningsFile)
+            groups = [g for g in (getattr(warn.part, "warn_domains", None) or []) if g is not None]
+            self.warnings.extend(reliability.url_warnings(sources.rel, sources.doc, sources.part, groups))
 
         if errors:
             return None, errors
@@ -154,6 +185,8 @@ class _Pass:
             version=data_version(data_files(data_dir), data_dir),
             frames=layers.frames,
             event_sets=event_sets.event_catalog(data_dir),
+            published_counts=list(counts.valid.published_counts) if counts is not None else [],
+            published_areas=list(areas.valid.published_areas) if areas is not None else [],
         ), []
 
     def read_agreements(self) -> dict[Path, _File]:

@@ -378,3 +378,93 @@ def build_map(
 def _zone_inputs(agreement: models.Agreement, provision_id: str) -> list[str]:
     geo = next(p.geography for p in agreement.provisions if p.id == provision_id)
     return [ref.layer for ref in (geo.along, geo.within) if ref is not None]
+
+
+# --- conflict events ------------------------------------------------------------------------
+
+EVENT_STYLES = {  # differ in lightness and dash, so they read in grayscale
+    "inside": {"color": "#000000", "fillColor": "#262626", "fillOpacity": 0.55, "weight": 1.5},
+    "edge": {"color": "#424242", "fillColor": "#bdbdbd", "fillOpacity": 0.45, "weight": 1.5, "dashArray": "3 2"},
+}
+
+
+def event_radius(events: int) -> float:
+    """Circle radius in pixels for a place with ``events`` events: area grows with the count."""
+    return round(min(24.0, 3.0 + 2.0 * float(np.sqrt(max(events, 0)))), 1)
+
+
+class _EventCircles(MacroElement):
+    """Circle markers added to the parent layer group from one compact list (a folium element per
+    marker would cost about 2 kB each; a zone has hundreds of places).
+
+    Each item is ``[lat, lon, radius, style key, popup HTML]``: the popup is built by
+    :func:`_popup_html` from escaped parts and the list is written with
+    :func:`~accordmap.escape.script_json`, so data text stays text in the script and in folium's
+    second (Jinja) rendering; Leaflet sets the popup HTML as it is.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var styles = {{ this.styles_json }};
+            {{ this.items_json }}.forEach(function(p) {
+                L.circleMarker([p[0], p[1]], Object.assign({radius: p[2], fill: true}, styles[p[3]]))
+                    .bindPopup(p[4], {maxWidth: 320}).addTo({{ this._parent.get_name() }});
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, items: list[list], styles: dict):
+        super().__init__()
+        self._name = "EventCircles"
+        self.items_json = escape.script_json(items)
+        self.styles_json = escape.script_json(styles)
+
+
+def add_event_places(m: folium.Map, places, *, title: str, credit: str, rules: str, edge_km: float) -> folium.Map:
+    """Add conflict events to the map as one circle per place, sized by its events (no clustering
+    script, so nothing is loaded from a CDN), in one toggleable layer with its own legend.
+
+    ``places`` has one row per place and point, as ``Compliance.top_places`` gives it (``place``,
+    ``lon``, ``lat`` and the figure columns). A place with events inside the zone is dark; one with
+    events only within the edge error is light and dashed. Text from the event file reaches the
+    page only escaped: popups through :class:`_EventCircles`, the layer's name through
+    :func:`~accordmap.escape.folium_html`.
+    """
+    group = folium.FeatureGroup(name=escape.folium_html(isolate(title)), show=True)
+    ordered = places.sort_values(["events_high", "events_low"], ascending=False, kind="stable")  # big ones below
+    items = []
+    for row in ordered.itertuples():
+        low, high = int(row.events_low), int(row.events_high)
+        events = f"{low:,}" if low == high else f"{low:,} to {high:,}"
+        deaths = (f"{int(row.deaths_best_low):,}" if row.deaths_best_low == row.deaths_best_high
+                  else f"{int(row.deaths_best_low):,} to {int(row.deaths_best_high):,}")
+        popup = _popup_html(Markup("{}: {} event{}").format(isolate(row.place), events, "" if high == 1 else "s"), [
+            ("events inside", f"{low:,}"),
+            (f"events within {edge_km:g} km of the edge", f"{high - low:,}"),
+            ("deaths (best estimates)", deaths),
+        ])
+        items.append([round(float(row.lat), COORD_DECIMALS), round(float(row.lon), COORD_DECIMALS),
+                      event_radius(high), "inside" if low else "edge", str(popup)])
+    group.add_child(_EventCircles(items, {kind: _checked_style(style) for kind, style in EVENT_STYLES.items()}))
+    group.add_to(m)
+    _layer_control_last(m)
+    legend = Markup("").join(
+        Markup('<div class="row">{}<span>{}</span></div>').format(_swatch(EVENT_STYLES[kind], "point"), text)
+        for kind, text in (("inside", "place with events inside the zone"),
+                           ("edge", f"place with events only within {edge_km:g} km of the edge")))
+    _MapControl(Markup("<h4>{}</h4>{}<div class=\"note\">Circle size: number of events. Click a circle for its "
+                       "figures. Counted: {}.</div>").format(isolate(title), legend, rules),
+                position="bottomright").add_to(m)
+    _Attribution([credit]).add_to(m)
+    return m
+
+
+def _layer_control_last(m: folium.Map) -> None:
+    """Move the layer control after every layer: its script names each layer's variable, so a layer
+    added after it (as the events are, to a finished map) would be undefined when the control is made."""
+    for key in [k for k, child in m._children.items() if isinstance(child, folium.LayerControl)]:
+        m.add_child(m._children.pop(key), name=key)

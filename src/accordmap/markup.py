@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from markupsafe import Markup
 
-from accordmap import escape, models
+from accordmap import escape, models, reliability
 from accordmap.load import Dataset
 
 if TYPE_CHECKING:
@@ -66,14 +66,16 @@ def source_anchor(source_id: str) -> str:
 
 
 def cite(dataset: Dataset, source_ids: Iterable[str]) -> Markup:
-    """Citation marks linking to the report's Sources section, each with the title on hover."""
+    """Citation marks linking to the report's Sources section, each with the title on hover; then a
+    caution mark if every one of them is state-affiliated, sanctioned or an aggregator (:mod:`accordmap.reliability`)."""
     parts = []
+    source_ids = list(source_ids)
     for source_id in source_ids:
         source = dataset.sources[source_id]
         parts.append(Markup('<a class="cite" href="#{}" title="{}">[{}]</a>').format(
             escape.html_attr(source_anchor(source_id)), escape.html_attr(f"{source.title} ({source.publisher})"),
             escape.html_text(source_id)))
-    return Markup(" ").join(parts)
+    return Markup(" ").join(parts) + reliability.caution(dataset.sources[i] for i in source_ids)
 
 
 def _cell(tag: str, value: object, scope: str | None = None) -> Markup:
@@ -110,9 +112,14 @@ def table(
 
 
 def source_entry(source: models.Source) -> Markup:
-    date = models.partial_date_label(source.date) if source.date else "n.d."
+    """One item of a Sources list: id, linked title, publisher [publisher kind], date, when read, reader note.
+    The source's ``editor_note`` is never shown."""
+    date = models.partial_date_label(source.date) if source.date else "undated"
     title = link(isolate(source.title), source.url) if source.url else isolate(source.title)
     note = Markup(" <span class='note'>{}</span>").format(isolate(source.note)) if source.note else Markup("")
     accessed = Markup(" Read {}.").format(models.partial_date_label(source.accessed)) if source.accessed else Markup("")
-    return Markup('<li id="{}"><strong>[{}]</strong> {}. {}, {}.{}{}</li>').format(
-        escape.html_attr(source_anchor(source.id)), source.id, title, isolate(source.publisher), date, accessed, note)
+    kind = reliability.label(source.publisher_kind)
+    kind = Markup(' <span class="publisher-kind">[{}]</span>').format(kind) if kind else Markup("")
+    return Markup('<li id="{}"><strong>[{}]</strong> {}. {}{}, {}.{}{}</li>').format(
+        escape.html_attr(source_anchor(source.id)), source.id, title, isolate(source.publisher), kind, date, accessed,
+        note)

@@ -155,6 +155,12 @@ SourceRefs = Annotated[list[Id], Field(min_length=1, description="ids from data/
 # --- sources --------------------------------------------------------------------------------
 
 SourceKind = Literal["agreement-text", "official", "news", "encyclopedia", "dataset", "database", "analysis"]
+# who published it, for readers weighing it (labels and rules: accordmap.reliability)
+PublisherKind = Literal[
+    "primary-text", "government-statement", "wire", "independent-media", "partisan-media", "ngo-monitor",
+    "state-affiliated-media", "sanctioned-outlet", "encyclopedia", "aggregator", "dataset", "analysis",
+]
+EditorNote = Annotated[str | None, Field(None, description="for the editors of the data only: never shown in a report")]
 
 
 class Source(Strict):
@@ -163,11 +169,14 @@ class Source(Strict):
     id: Id
     title: Text
     publisher: Text
+    publisher_kind: PublisherKind = Field(description="who published it (see accordmap.reliability)")
     date: PartialDate | None = Field(None, description="publication date; null when the page gives none")
     url: HttpUrl | None = None
     kind: SourceKind
     accessed: PartialDate | None = Field(None, description="when it was read")
-    note: str | None = Field(None, description="how it was read, what it is; required when url is null")
+    note: str | None = Field(None, description="for readers: what it says that the data rely on, its standing; "
+                                               "required when url is null (then: where the text is)")
+    editor_note: EditorNote
 
     @model_validator(mode="after")
     def _url_or_note(self) -> Source:
@@ -185,6 +194,7 @@ class Discrepancy(Strict):
 
     note: Text
     sources: SourceRefs
+    editor_note: EditorNote
 
 
 # --- actors ---------------------------------------------------------------------------------
@@ -217,6 +227,7 @@ class Relation(Strict):
     since: PartialDate | None = None
     note: Text
     sources: SourceRefs
+    editor_note: EditorNote
 
 
 class Actor(Strict):
@@ -251,6 +262,7 @@ class Event(Strict):
     places: list[Id] = Field([], description="place ids from the 'places_layer' named in layers/catalog.yaml")
     sources: SourceRefs
     discrepancies: list[Discrepancy] = []
+    editor_note: EditorNote
 
 
 class EventsFile(Strict):
@@ -291,6 +303,8 @@ class Layer(Strict):
     region: tuple[float, float, float, float] = Field(
         description="lon_min, lat_min, lon_max, lat_max that every feature must lie within (catches swapped lon/lat)"
     )
+    series: Id | None = Field(None, description="id of the series of layers that describe the same thing at different "
+                                                "dates (each member has a day as_of)")
     style: LayerStyle = LayerStyle()
 
     @model_validator(mode="after")
@@ -305,6 +319,8 @@ class Layer(Strict):
 
 class LayerCatalog(Strict):
     places_layer: Id = Field(description="the point layer whose id_property gives the place ids events use")
+    localities_series: Id | None = Field(None, description="a series of point layers whose 'control' property says "
+                                                           "who held each sourced locality on the member's date")
     layers: list[Layer]
 
 
@@ -316,10 +332,19 @@ def _layer_ref_shorthand(value: object) -> object:
 
 
 class LayerRef(Strict):
-    """A layer, optionally only the features whose properties match ``where``."""
+    """A layer, or a series of layers (the member a report's date picks, see
+    :func:`accordmap.dataset.resolve_layer`), optionally only the features whose properties match ``where``."""
 
-    layer: Id
+    layer: Id | None = None
+    series: Id | None = None
     where: dict[str, str | int | float] | None = None
+
+    @model_validator(mode="after")
+    def _layer_or_series(self) -> LayerRef:
+        if (self.layer is None) == (self.series is None):
+            what = "both a layer and a series" if self.layer else "neither a layer nor a series"
+            raise ValueError(f"names {what} (expected exactly one: {{layer: <id>}} or {{series: <id>}})")
+        return self
 
 
 LayerRefField = Annotated[LayerRef, BeforeValidator(_layer_ref_shorthand)]
@@ -374,17 +399,49 @@ ProvisionCategory = Literal[
 ]
 
 
+ProvisionStatus = Literal[
+    "pending", "partly-implemented", "implemented", "not-implemented", "violated", "superseded", "lapsed",
+]
+
+
+class StatusChange(Strict):
+    """From ``date`` on, the provision has ``status`` (until the next change); see :mod:`accordmap.status`."""
+
+    date: DayDate = Field(description="day the status took effect; on or after the signing date, changes oldest first")
+    status: ProvisionStatus
+    note: str | None = Field(None, description="what happened, for readers; '(reading)' where the status is an editorial reading")
+    sources: SourceRefs
+    discrepancies: list[Discrepancy] = []
+    editor_note: EditorNote
+
+
 class Provision(Strict):
     id: Id
     number: Annotated[int, Field(ge=0)] = Field(description="point or article number in the text")
     text: Text = Field(description="own paraphrase, never copied prose")
     category: ProvisionCategory
-    obligated: list[Id] = Field([], description="actor ids")
+    undertaken_by: list[Id] = Field([], description="actor ids of the parties who undertook to act")
+    targets: list[Id] = Field([], description="actor ids of those the provision targets or affects (they need not have signed)")
     deadline: DayDate | None = None
     deadline_note: str | None = None
     geography: Geography | None = None
+    status: list[StatusChange] = Field([], description="dated status changes, oldest first (none: pending)")
     sources: SourceRefs
     discrepancies: list[Discrepancy] = []
+    editor_note: EditorNote
+
+
+ChangeAction = Literal["supersedes", "modifies", "carries-over"]
+
+
+class ProvisionChange(Strict):
+    """What an amending agreement does to one provision of the agreement it amends."""
+
+    provision: Id = Field(description="a provision id in the amended agreement")
+    action: ChangeAction
+    by: list[Id] = Field([], description="ids of this agreement's provisions that do it")
+    note: str | None = None
+    sources: SourceRefs
 
 
 PartyRole = Literal["signatory", "guarantor", "obligated", "affected", "mediator"]
@@ -394,6 +451,7 @@ class Party(Strict):
     actor: Id
     roles: Annotated[list[PartyRole], Field(min_length=1)]
     note: str | None = None
+    editor_note: EditorNote
 
 
 class Signer(Strict):
@@ -424,6 +482,8 @@ class Agreement(Strict):
     documents: list[DocumentRef] = []
     map_layers: list[Id] = Field([], description="layers drawn on the map, bottom to top")
     provisions: Annotated[list[Provision], Field(min_length=1)]
+    changes: list[ProvisionChange] = Field([], description="what this agreement does to the provisions of the one it amends")
     sources: SourceRefs
     discrepancies: list[Discrepancy] = []
-    note: str | None = None
+    note: str | None = Field(None, description="for readers, shown in the overview")
+    editor_note: EditorNote

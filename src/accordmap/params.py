@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from accordmap import models
-from accordmap.load import Dataset
+from accordmap.dataset import Dataset  # not accordmap.load: the build plans without loading the data stack
 
 
 class ParameterError(ValueError):
@@ -83,6 +83,14 @@ REPORTS: dict[str, dict[str, Any]] = {
                  "summary": "context, signing, deadlines and what happened after, as a chart and a sourced table"},
     "stakeholders": {"title": "Stakeholders", "notebook": "stakeholders.ipynb", "parameters": ["agreement", "data_dir"],
                      "summary": "actors x provisions obligations, roles, sides, statements and relations"},
+    "comparison": {"title": "What changed", "notebook": "comparison.ipynb", "subject": "amendment",
+                   "parameters": ["base", "amendment", "as_of", "data_dir"],
+                   "summary": "an agreement and its amendment: provisions added, changed, superseded, carried over; "
+                              "the ground that changed hands between them, beside published figures"},
+    "compliance": {"title": "Compliance", "notebook": "compliance.ipynb",
+                   "parameters": ["agreement", "events", "min_precision", "as_of", "data_dir"],
+                   "summary": "conflict events and deaths inside the zone before signing, to each deadline and after it: "
+                              "by month, type, side and place, a map, and published counts as context"},
 }
 
 
@@ -132,8 +140,23 @@ def parse_cli_values(pairs: list[str], report_names: list[str]) -> dict[str, str
     return values
 
 
-def resolve(dataset: Dataset, report: str, raw: dict[str, Any]) -> dict[str, Any]:
-    """Typed, checked values for one report; raw values may be strings (CLI) or typed (notebook)."""
+def parse_cli_sweep(pairs: list[str], report_names: list[str]) -> dict[str, list[str]]:
+    """``["zone_max_km=15,20,25", "basemap=osm"]`` -> each name's values (a comma separates the values of
+    a sweep), refusing what :func:`parse_cli_values` refuses and empty values in a list."""
+    lists: dict[str, list[str]] = {}
+    for pair in pairs:
+        name, value = next(iter(parse_cli_values([pair], report_names).items()))
+        items = [item.strip() for item in value.split(",")] if "," in value else [value]
+        if "," in value and not all(items):
+            raise ParameterError(f"parameter {pair!r} has an empty value in its list (expected NAME=V1,V2,... "
+                                 f"e.g. zone_max_km=15,20,25)")
+        lists[name] = list(dict.fromkeys(items))
+    return lists
+
+
+def typed(report: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Every parameter of ``report``, typed (defaults for those not in ``raw``), not yet checked against
+    the data: :func:`resolve` does both. Raises ParameterError."""
     names = REPORTS[report]["parameters"]
     unknown = sorted(set(raw) - set(names))
     if unknown:
@@ -152,6 +175,12 @@ def resolve(dataset: Dataset, report: str, raw: dict[str, Any]) -> dict[str, Any
             values[name] = param.parse(value) if isinstance(value, str) or param.kind == "number" else value
         except (TypeError, ValueError) as exc:
             raise ParameterError(f"parameter {name}={value!r} is not a valid {param.kind} ({exc}); {name}: {param.help}") from None
+    return values
+
+
+def resolve(dataset: Dataset, report: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Typed, checked values for one report; raw values may be strings (CLI) or typed (notebook)."""
+    values = typed(report, raw)
     _check(dataset, values)
     return values
 
@@ -165,7 +194,9 @@ def _check(dataset: Dataset, values: dict[str, Any]) -> None:
         amending = sorted(a.id for a in dataset.agreements.values() if a.amends == values["base"])
         raise ParameterError(f"amendment {values['amendment']!r} does not amend {values['base']!r} "
                              f"(expected one of: {', '.join(amending) or 'none in the data'})")
-    if "events" in values and values["events"] not in dataset.event_sets:
+    # a data folder without any event set builds its reports, which say so; a set named there must exist
+    if "events" in values and values["events"] not in dataset.event_sets and (
+            dataset.event_sets or values["events"] != PARAMETERS["events"].default):
         raise ParameterError(f"event set {values['events']!r} not found; known event sets: "
                              f"{', '.join(sorted(dataset.event_sets)) or 'none (add data/events/catalog.yaml)'}")
     if "min_precision" in values and not 1 <= values["min_precision"] <= 7:

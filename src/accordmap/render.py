@@ -1,4 +1,4 @@
-"""Executed notebook -> one self-contained, offline HTML page (and the index page).
+"""Executed notebook -> one self-contained, offline HTML page (the index page: :mod:`accordmap.index`).
 
 nbconvert's own templates pull require.js, MathJax and ~250 kB of JupyterLab CSS; the
 ``accordmap`` template (``templates/accordmap``) keeps lab's cell markup but supplies its own
@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
@@ -41,9 +40,3 @@ def render_report(nb: nbformat.NotebookNode, meta: dict[str, Any]) -> str:
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 
-
-def render_index(agreements: list[dict[str, Any]], generated: str, data_version: str) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True)
-    return env.get_template("index_page.html.j2").render(
-        agreements=agreements, generated=generated, data_version=data_version, version=__version__, css=report_css(),
-    )

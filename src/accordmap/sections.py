@@ -12,11 +12,13 @@ each method returns something a notebook displays (HTML, or a folium map in a fr
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 from markupsafe import Markup
 
-from accordmap import escape, maps, models, params, tables, timeline
+from accordmap import (citation, compliance_report, escape, implementation, maps, models, params, reliability, status,
+                       tables, timeline)
 from accordmap.geometry import AgreementGeometry, build_geometry
 from accordmap.load import Dataset, load_cached
 from accordmap.markup import HTML, cite, isolate, source_entry, table
@@ -44,6 +46,10 @@ class Report:
     def from_parameters(cls, report: str, namespace, dataset: Dataset | None = None) -> Report:
         """The report from a notebook's namespace (``globals()``): every parameter of the report is
         taken from it, so an edited notebook cannot drop one on the way (a missing one is an error)."""
+        if params.REPORTS.get(report, {}).get("subject") == "amendment":
+            from accordmap.comparison_report import ComparisonReport  # builds on this class
+
+            cls = ComparisonReport
         return cls(report, dataset=dataset, **params.from_namespace(report, namespace))
 
     @functools.cached_property
@@ -71,13 +77,32 @@ class Report:
         a = self.agreement
         title = Markup("{}: {}").format(isolate(a.short_title), params.REPORTS[self.report]["title"])
         signed = models.day_label(a.date_signed, long=True)
-        amends = ""
-        if a.amends:
-            amends = Markup(" It amends the {}.").format(isolate(self.dataset.agreements[a.amends].short_title))
         return HTML(Markup(
-            '<header class="report-header"><h1>{}</h1><p class="subtitle">{}, signed in {} on {}. {}{}</p>{}</header>'
-        ).format(title, isolate(a.title), isolate(a.place), signed, self._cite(a.sources), amends,
-                 self._accuracy_notice()))
+            '<header class="report-header"><h1>{}</h1><p class="subtitle">{}, signed in {} on {}. {}{}</p>{}{}</header>'
+        ).format(title, isolate(a.title), isolate(a.place), signed, self._cite(a.sources), self._amendment_chain(),
+                 self._status_recency(), self._accuracy_notice()))
+
+    def _amendment_chain(self) -> Markup:
+        """' It amends the X (date).' and ' Amended by the Y (date).' for amendments signed by as_of."""
+        def named(agreements) -> Markup:
+            return Markup(", then ").join(Markup("the {} ({})").format(isolate(o.short_title), models.day_label(o.date_signed))
+                                          for o in agreements)
+        text = Markup("")
+        if chain := status.amended(self.dataset, self.agreement):
+            text += Markup(" It amends {}.").format(named(chain))
+        if later := status.amendments(self.dataset, self.agreement, self.as_of):
+            text += Markup(" Amended by {}.").format(named(later))
+        return text
+
+    def _status_recency(self) -> Markup:
+        """A note when the statuses recorded in the data stop before as_of."""
+        latest = status.latest_change(self.dataset, self.agreement)
+        if self.as_of is None or latest is None or latest[0].date >= self.as_of:
+            return Markup("")
+        change, provision = latest
+        return Markup('<p class="status-recency">Provision statuses are shown as of {}; latest recorded change: {} '
+                      "(point {}), so anything after it is not in the data.</p>").format(
+            models.day_label(self.as_of), models.day_label(change.date), provision.number)
 
     def _accuracy_notice(self) -> Markup:
         approximate = [self.dataset.layers[i] for i in self.agreement.map_layers
@@ -123,6 +148,13 @@ class Report:
 
     def provisions(self) -> HTML:
         return HTML(tables.provisions_html(self.dataset, self.agreement, self.as_of))
+
+    def implementation(self, compact: bool = False) -> HTML:
+        """Each provision's status from the signing to as_of, as a chart (``compact``: smaller, for the brief)."""
+        chart = implementation.implementation_chart_svg(self.dataset, self.agreement, self.as_of, compact=compact)
+        return HTML(Markup('<figure class="implementation">{}<figcaption>Status of each point over time: segments '
+                           "and markers by status (the legend is part of the chart); hover a marker for its note. "
+                           "The provisions table gives each status with its sources.</figcaption></figure>").format(chart))
 
     def key_figures(self) -> HTML:
         return HTML(tables.key_figures_html(self.dataset, self.agreement, self.geometry))
@@ -190,5 +222,56 @@ class Report:
             Markup("<li>{}: {} — licence {}</li>").format(isolate(layer.title), isolate(layer.attribution),
                                                            isolate(layer.licence))
             for layer in (self.dataset.layers[i] for i in self.agreement.map_layers))
-        return HTML(Markup('<ol class="sources">{}</ol><h3>Map data credits</h3><ul class="credits">{}</ul>')
-                    .format(items, credits))
+        listed = [self.dataset.sources[i] for i in ids]
+        return HTML(Markup('{}<ol class="sources">{}</ol><h3>Map data credits</h3><ul class="credits">{}</ul>{}')
+                    .format(reliability.kinds_legend(listed), items, credits, self.cite_this(listed)))
+
+    def cite_this(self, sources=None, generated: dt.date | None = None) -> Markup:
+        """Suggested citation and CSL-JSON downloads of the report and of its sources (:mod:`accordmap.citation`)."""
+        if sources is None:
+            sources = [self.dataset.sources[i] for i in tables.sources_for(self.dataset, self.agreement, [])]
+        return citation.cite_block(self.agreement, self.report, params.REPORTS[self.report]["title"],
+                                   self.dataset.version, generated or dt.date.today(), sources)
+
+    # --- compliance: conflict events in the zones (accordmap.compliance_report) ----------------
+
+    @functools.cached_property
+    def compliance_view(self) -> compliance_report.ComplianceView:
+        """The report's event set counted in the zones (``.compliance`` is the
+        :class:`accordmap.compliance.Compliance`, None when the data folder has no event set)."""
+        result, event_set = compliance_report.assessment(
+            self.dataset, self.geometry, self.parameters.get("events"), as_of=self.as_of,
+            min_precision=self.parameters.get("min_precision"))
+        return compliance_report.ComplianceView(self.dataset, self.agreement, self.geometry, result, event_set)
+
+    def compliance_caveat(self) -> HTML:
+        """What an event is (not a verified violation), where coverage ends, the rules, the headline."""
+        return HTML(self.compliance_view.caveat())
+
+    def compliance_periods(self) -> HTML:
+        return HTML(self.compliance_view.periods())
+
+    def compliance_by_month(self) -> HTML:
+        return HTML(self.compliance_view.by_month())
+
+    def compliance_by_type(self) -> HTML:
+        return HTML(self.compliance_view.by_type())
+
+    def compliance_by_side(self) -> HTML:
+        return HTML(self.compliance_view.by_side())
+
+    def compliance_places(self, n: int = 10) -> HTML:
+        return HTML(self.compliance_view.places(n))
+
+    def compliance_map(self) -> HTML:
+        return HTML(self.compliance_view.map())
+
+    def published_counts(self) -> HTML:
+        return HTML(self.compliance_view.published())
+
+    def compliance_sources(self) -> HTML:
+        return HTML(self.compliance_view.sources())
+
+    def compliance_headline(self) -> HTML:
+        """One line for other reports: the headline figure and a link to the sibling Compliance report."""
+        return HTML(self.compliance_view.headline_line("compliance.html"))

@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 from markupsafe import Markup
 
-from accordmap import escape, models
+from accordmap import escape, models, status
 from accordmap.geometry import AgreementGeometry, features_inside, length_inside_km
 from accordmap.load import Dataset
 from accordmap.markup import cite, isolate, table, zone_name
@@ -22,33 +22,30 @@ def actor_name(dataset: Dataset, actor_id: str) -> str:
     return actor.short_name or actor.name
 
 
-def _deadline_status(deadline: dt.date | None, as_of: dt.date | None) -> str:
-    if deadline is None:
-        return ""
-    if as_of is None:
-        return ""
-    return "passed" if deadline < as_of else ("today" if deadline == as_of else "upcoming")
-
-
 # --- provisions -----------------------------------------------------------------------------
 
 
 def provisions_frame(dataset: Dataset, agreement: models.Agreement, as_of: dt.date | None = None) -> pd.DataFrame:
+    """One row per provision; ``status`` and ``deadline_at_as_of`` are as of ``as_of`` (see :mod:`accordmap.status`)."""
     return pd.DataFrame(
         [
             {
                 "point": p.number,
                 "provision": p.text,
                 "category": p.category,
-                "obligated": ", ".join(actor_name(dataset, a) for a in p.obligated),
+                "undertaken_by": ", ".join(actor_name(dataset, a) for a in p.undertaken_by),
+                "targets": ", ".join(actor_name(dataset, a) for a in p.targets),
                 "deadline": p.deadline,
                 "deadline_note": p.deadline_note or "",
-                "status_at_as_of": _deadline_status(p.deadline, as_of),
+                "deadline_at_as_of": state.deadline,
+                "status": state.status,
+                "status_since": state.since,
+                "status_sources": list(state.sources),
                 "geography": p.geography.label if p.geography else "",
                 "sources": list(p.sources),
                 "id": p.id,
             }
-            for p in agreement.provisions
+            for p, state in zip(agreement.provisions, status.states(dataset, agreement, as_of))
         ]
     )
 
@@ -58,25 +55,47 @@ def _names(names) -> Markup:
     return Markup(", ").join(isolate(name) for name in names)
 
 
+def status_cell(dataset: Dataset, state: status.ProvisionState) -> Markup:
+    """A provision's status on the report's date: the status, since when, by whom superseded or changed,
+    the note and the sources of the change in force."""
+    if not state.in_force:
+        return Markup("not yet in force (signed {})").format(models.day_label(state.agreement.date_signed))
+    cell = Markup('<span class="status status-{}">{}</span>').format(escape.html_attr(state.status),
+                                                                      status.STATUS_LABELS[state.status])
+    cell += Markup(" since {}").format(models.day_label(state.since)) if state.current else Markup(" (no change recorded)")
+    for amendment in state.amendments:
+        verb = {"supersedes": "superseded by", "modifies": "modified by", "carries-over": "carried over by"}[amendment.change.action]
+        points = ", ".join(str(p.number) for p in amendment.by)
+        cell += Markup('<div class="amended">{} the {}{}</div>').format(
+            verb, isolate(amendment.agreement.short_title), f" (point {points})" if points else "")
+    if state.note:
+        cell += Markup('<div class="muted" dir="auto">{}</div>').format(state.note)
+    if state.sources:
+        cell += Markup(" {}").format(cite(dataset, state.sources))
+    return cell
+
+
 def provisions_html(dataset: Dataset, agreement: models.Agreement, as_of: dt.date | None = None) -> Markup:
     rows = []
-    for p in agreement.provisions:
+    for p, state in zip(agreement.provisions, status.states(dataset, agreement, as_of)):
         deadline = Markup(models.day_label(p.deadline) if p.deadline else "none")
         if p.deadline_note:
             deadline += Markup(" ({})").format(isolate(p.deadline_note))
-        status = _deadline_status(p.deadline, as_of)
-        if status:
-            deadline += f" — {status} at {models.day_label(as_of)}"
+        if state.deadline:
+            deadline += f" — {state.deadline} at {models.day_label(as_of)}"
         text = Markup("{} {}").format(isolate(p.text), cite(dataset, p.sources))
         for d in p.discrepancies:
             text += Markup('<div class="discrepancy">Sources differ: {} {}</div>').format(
                 isolate(d.note), cite(dataset, d.sources))
         rows.append([
             p.number, text, p.category,
-            _names(actor_name(dataset, a) for a in p.obligated) or "—",
-            deadline, p.geography.label if p.geography else "—",
+            _names(actor_name(dataset, a) for a in p.undertaken_by) or "—",
+            _names(actor_name(dataset, a) for a in p.targets) or "—",
+            deadline, status_cell(dataset, state), p.geography.label if p.geography else "—",
         ])
-    return table(["Point", "Provision (paraphrase)", "Category", "Obligated", "Deadline", "Geography"], rows,
+    when = f"on {models.day_label(as_of)}" if as_of else "as last recorded"
+    return table(["Point", "Provision (paraphrase)", "Category", "Undertaken by", "Targets or affects", "Deadline",
+                  f"Status {when}", "Geography"], rows,
                  "provisions", caption=Markup("Provisions of the {}").format(isolate(agreement.short_title)),
                  row_header=True)
 
@@ -186,17 +205,18 @@ def places_in_zone_html(dataset: Dataset, agreement: models.Agreement, geometry:
 def _agreement_actor_ids(agreement: models.Agreement) -> list[str]:
     ids = [p.actor for p in agreement.parties]
     for provision in agreement.provisions:
-        ids += [a for a in provision.obligated if a not in ids]
+        ids += [a for a in [*provision.undertaken_by, *provision.targets] if a not in ids]
     return ids
 
 
 def roles_frame(dataset: Dataset, agreement: models.Agreement) -> pd.DataFrame:
     roles = {p.actor: list(p.roles) for p in agreement.parties}
-    for provision in agreement.provisions:
-        for actor_id in provision.obligated:
-            roles.setdefault(actor_id, [])
-            if "obligated" not in roles[actor_id]:
-                roles[actor_id].append("obligated")
+    for provision in agreement.provisions:  # what the provisions say, after the roles the parties list
+        for role, actor_ids in (("undertook", provision.undertaken_by), ("targeted", provision.targets)):
+            for actor_id in actor_ids:
+                roles.setdefault(actor_id, [])
+                if role not in roles[actor_id]:
+                    roles[actor_id].append(role)
     return pd.DataFrame([
         {"actor": dataset.actors[a].name, "kind": dataset.actors[a].kind, "side": dataset.actors[a].side,
          "roles": ", ".join(roles[a]), "id": a}
@@ -229,22 +249,40 @@ def stakeholders_html(dataset: Dataset, agreement: models.Agreement) -> Markup:
                  row_header=True)
 
 
+# the two marks of the matrix: (mark, CSS class, what it means); the legend under the table prints them
+MATRIX_MARKS = {
+    "undertook": ("●", "undertook", "undertook to act (a party that signed up to it)"),
+    "targeted": ("○", "targeted", "targeted or affected (need not have signed anything)"),
+}
+
+
 def obligation_matrix_frame(dataset: Dataset, agreement: models.Agreement) -> pd.DataFrame:
-    """Actors x provisions: True where the provision obligates the actor."""
+    """Actors x provisions: 'undertook', 'targeted', both ('undertook, targeted') or '' for each pair."""
     actors = _agreement_actor_ids(agreement)
-    data = {f"{p.number}": [a in p.obligated for a in actors] for p in agreement.provisions}
+    data = {f"{p.number}": [", ".join(role for role, ids in (("undertook", p.undertaken_by), ("targeted", p.targets))
+                                      if a in ids) for a in actors]
+            for p in agreement.provisions}
     return pd.DataFrame(data, index=[dataset.actors[a].name for a in actors])
+
+
+def _matrix_mark(value: str) -> Markup:
+    return Markup("").join(Markup('<span class="{}" aria-label="{}">{}</span>').format(
+        MATRIX_MARKS[role][1], role, MATRIX_MARKS[role][0]) for role in value.split(", ") if role)
 
 
 def obligation_matrix_html(dataset: Dataset, agreement: models.Agreement) -> Markup:
     matrix = obligation_matrix_frame(dataset, agreement)
     columns = ["Actor"] + [Markup('<abbr title="{}">{}</abbr>').format(escape.html_attr(p.text), p.number)
                            for p in agreement.provisions]
-    rows = [[name, *[Markup('<span class="obliged" aria-label="obligated">●</span>') if v else "" for v in row]]
-            for name, row in zip(matrix.index, matrix.itertuples(index=False))]
-    return table(columns, rows, "obligations",
-                 caption="Who is obligated by which point (● = obligated; hover a point number for its text)",
-                 row_header=True)
+    rows = [[name, *[_matrix_mark(v) for v in row]] for name, row in zip(matrix.index, matrix.itertuples(index=False))]
+    legend = Markup('<ul class="legend matrix-legend">{}</ul>').format(Markup("").join(
+        Markup('<li><span class="{}" aria-hidden="true">{}</span> {}</li>').format(css, mark, meaning)
+        for mark, css, meaning in MATRIX_MARKS.values()))
+    points = Markup('<ol class="matrix-points">{}</ol>').format(Markup("").join(
+        Markup('<li value="{}">{}</li>').format(p.number, isolate(p.text)) for p in agreement.provisions))
+    return Markup("{}{}<details open><summary>The points</summary>{}</details>").format(
+        table(columns, rows, "obligations", caption="Who undertook, and whom it targets, point by point", row_header=True),
+        legend, points)
 
 
 def statements_frame(dataset: Dataset, agreement: models.Agreement) -> pd.DataFrame:
@@ -284,6 +322,12 @@ def sources_for(dataset: Dataset, agreement: models.Agreement, event_ids: list[s
         add(provision.sources)
         for d in provision.discrepancies:
             add(d.sources)
+        for change in status.history(dataset, agreement, provision):  # its own and those amendments derive
+            add(change.sources)
+            for d in change.discrepancies:
+                add(d.sources)
+    for change in agreement.changes:
+        add(change.sources)
     for actor_id in _agreement_actor_ids(agreement):
         actor = dataset.actors[actor_id]
         add(actor.sources)

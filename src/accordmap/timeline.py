@@ -3,7 +3,7 @@
 Items are the dated events of ``data/events.yaml`` plus the deadlines of the agreement's
 provisions (a deadline already recorded as an event of the agreement on that date is merged
 into it). ``as_of`` cuts the story at a date: later events are left out and deadlines are
-marked passed or upcoming.
+marked passed or upcoming (dates compared by :mod:`accordmap.status`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 from markupsafe import Markup
 
-from accordmap import models
+from accordmap import models, status
 from accordmap.load import Dataset
 from accordmap.markup import cite, isolate, table
 
@@ -45,7 +45,7 @@ def timeline_frame(
         mine = agreement.id in event.agreements
         if short and not window[0] <= start <= window[1]:
             continue
-        if as_of and start > as_of:
+        if not status.known_on(start, as_of):
             continue
         if mine and event.kind == "deadline" and event.date.count("-") == 2:
             own_deadline_events[start] = len(rows)
@@ -60,13 +60,10 @@ def timeline_frame(
         if provision.deadline in own_deadline_events:
             rows[own_deadline_events[provision.deadline]]["provisions"].append(provision.number)
             continue
-        if as_of and provision.deadline > as_of:
-            status = "upcoming"
-        else:
-            status = ""
+        upcoming = status.deadline_state(provision.deadline, as_of) == "upcoming"
         rows.append({
             "date": provision.deadline.isoformat(), "start": provision.deadline, "kind": "deadline",
-            "title": f"Deadline (point {provision.number}): {provision.text}" + (f" [{status}]" if status else ""),
+            "title": f"Deadline (point {provision.number}): {provision.text}" + (" [upcoming]" if upcoming else ""),
             "this_agreement": True, "provisions": [provision.number], "sources": list(provision.sources),
             "discrepancies": [], "id": f"{agreement.id}-{provision.id}-deadline",
         })

@@ -153,3 +153,38 @@ def test_build_refuses_to_run_from_a_deleted_folder(tmp_path, minimal_data, monk
     _refused_before_running(capsys, ["--data", str(minimal_data), "--out", str(tmp_path / "out")],
                             "the current folder no longer exists (expected to be run from an existing folder")
     assert not (tmp_path / "out").exists()
+
+
+def test_progress_is_a_bar_on_a_terminal_and_whole_lines_otherwise(tmp_path):
+    import pty
+
+    from accordmap.progress import Bar, Lines, for_stream
+
+    master, slave = pty.openpty()
+    with os.fdopen(slave, "w") as terminal:
+        reporter = for_stream(terminal)
+        assert isinstance(reporter, Bar)
+        reporter.start(2, "2 local worker process(es)")
+        reporter.finished("a/brief.html", True, 1.0)
+        reporter.finished("a/timeline.html", False, 1.0, "RuntimeError: boom")
+        reporter.close()
+    shown = b""
+    while True:  # a pty hands its output over in pieces; EIO once it is all read and the terminal is closed
+        try:
+            piece = os.read(master, 4096)
+        except OSError:
+            break
+        if not piece:
+            break
+        shown += piece
+    os.close(master)
+    shown = shown.decode()
+    assert "2/2" in shown and "\r" in shown and "FAILED a/timeline.html: RuntimeError: boom" in shown
+
+    with open(tmp_path / "log", "w") as log:
+        reporter = for_stream(log)
+        assert type(reporter) is Lines
+        reporter.start(1, "here")
+        reporter.finished("a/brief.html", True, 1.25)
+    assert (tmp_path / "log").read_text().splitlines() == ["building 1 report(s) on here ...",
+                                                           "  [1/1] ok a/brief.html in 1.2 s"]

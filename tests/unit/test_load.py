@@ -167,7 +167,7 @@ def test_control_and_bidi_characters_are_refused_written_raw_or_escaped(minimal_
     _edit(minimal_data / "events.yaml", "title: Talks begin.", f'title: "Talks \\u{ord(char):04x}begin."')
     errors = _errors(minimal_data)
     assert len(errors) == 2, errors
-    assert errors[0].startswith("data/sources.yaml:10: sources[1].title: contains ") and code in errors[0]
+    assert errors[0].startswith("data/sources.yaml:11: sources[1].title: contains ") and code in errors[0]
     assert errors[1].startswith("data/events.yaml:5: events[0].title: contains ") and code in errors[1]
 
 

@@ -37,8 +37,8 @@ def test_key_figures_count_towns_and_road_inside(minimal):
 def test_obligation_matrix(minimal):
     dataset, agreement = minimal
     matrix = tables.obligation_matrix_frame(dataset, agreement)
-    assert matrix.to_dict() == {"1": {"Alpha State": False, "Beta Group": True},
-                                "2": {"Alpha State": True, "Beta Group": True}}
+    assert matrix.to_dict() == {"1": {"Alpha State": "", "Beta Group": "undertook"},
+                                "2": {"Alpha State": "undertook", "Beta Group": "targeted"}}
 
 
 def test_stakeholders_show_roles_people_and_dated_relations(minimal):

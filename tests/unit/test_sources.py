@@ -1,0 +1,210 @@
+"""Sources a journalist can publish from: publisher kinds, the caution mark, URL warnings, editor notes.
+
+- every source says who published it (``publisher_kind``), and the Sources list shows it;
+- a fact whose every source is state-affiliated, sanctioned or an aggregator is marked where cited;
+- ``accordmap check`` warns (exit 0) about URLs on the domains of data/source_warnings.yaml;
+- ``editor_note`` text never reaches a report: every report is rendered from a data copy whose
+  every editor_note is a sentinel, and no sentinel may appear.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+from html import unescape
+
+import papermill
+import pytest
+import yaml
+
+from accordmap import models, reliability
+from accordmap.cli import main
+from accordmap.load import load_dataset
+from accordmap.markup import cite, source_entry
+from accordmap.params import REPORTS
+from accordmap.paths import DATA_DIR, NOTEBOOKS_DIR
+
+
+def _edit(path, find, replace):
+    text = path.read_text(encoding="utf-8")
+    assert find in text, f"{find!r} not in {path}"
+    path.write_text(text.replace(find, replace, 1), encoding="utf-8")
+
+
+# --- publisher_kind -----------------------------------------------------------------------------
+
+
+def test_every_source_in_the_data_says_who_published_it(dataset):
+    assert all(s.publisher_kind in reliability.LABELS for s in dataset.sources.values())
+    assert set(reliability.LABELS) == set(models.PublisherKind.__args__)
+
+
+def test_a_missing_or_unknown_publisher_kind_is_an_error_naming_line_and_choices(minimal_data, capsys):
+    _edit(minimal_data / "sources.yaml", "    publisher_kind: primary-text\n", "")
+    _edit(minimal_data / "sources.yaml", "publisher_kind: independent-media", "publisher_kind: tabloid")
+    assert main(["check", "--data", str(minimal_data)]) == 2
+    err = capsys.readouterr().err.splitlines()[1:]
+    assert err[0].strip() == "data/sources.yaml:3: sources[0].publisher_kind: required key is missing (expected it in this mapping)"
+    assert err[1].strip() == (
+        "data/sources.yaml:15: sources[1].publisher_kind: 'tabloid' is not allowed (expected one of 'primary-text', "
+        "'government-statement', 'wire', 'independent-media', 'partisan-media', 'ngo-monitor', 'state-affiliated-media', "
+        "'sanctioned-outlet', 'encyclopedia', 'aggregator', 'dataset' or 'analysis')")
+
+
+def test_the_sources_list_shows_the_publisher_kind_and_never_the_editor_note(minimal_data):
+    _edit(minimal_data / "sources.yaml", "    kind: news\n",
+          "    kind: news\n    note: Reports the talks.\n    editor_note: Read through a mirror.\n")
+    source = load_dataset(minimal_data).sources["report"]
+    text = unescape(re.sub(r"<[^>]+>", "", str(source_entry(source))))
+    assert text == "[report] Test news report. Fixture News [independent media], 11 Jan 2020. Reports the talks."
+
+
+# --- the caution mark -----------------------------------------------------------------------------
+
+
+def _kinds(data, kinds: dict[str, str]):
+    text = (data / "sources.yaml").read_text(encoding="utf-8")
+    text = text.replace("publisher_kind: primary-text", f"publisher_kind: {kinds['text']}")
+    text = text.replace("publisher_kind: independent-media", f"publisher_kind: {kinds['report']}")
+    (data / "sources.yaml").write_text(text, encoding="utf-8")
+    return load_dataset(data)
+
+
+@pytest.mark.parametrize("kinds, mark", [
+    ({"text": "state-affiliated-media", "report": "state-affiliated-media"}, "only state-affiliated media sources"),
+    ({"text": "sanctioned-outlet", "report": "aggregator"}, "only sanctioned outlet and aggregator sources"),
+    ({"text": "state-affiliated-media", "report": "wire"}, None),
+    ({"text": "primary-text", "report": "independent-media"}, None),
+])
+def test_a_fact_resting_only_on_weak_sources_is_marked_where_cited(minimal_data, kinds, mark):
+    data = _kinds(minimal_data, kinds)
+    html = str(cite(data, ["text", "report"]))
+    found = re.findall(r'<span class="source-caution" title="([^"]+)">([^<]+)</span>', html)
+    if mark is None:
+        assert found == [] and "source-caution" not in html
+    else:
+        assert [(unescape(title), text) for title, text in found] == [(reliability.CAUTION_TITLE, mark)]
+
+
+def test_the_real_data_marks_facts_resting_only_on_sanctioned_or_copied_sources(dataset):
+    from accordmap.sections import Report
+
+    html = str(Report("timeline", dataset=dataset, agreement="moscow-2020").timeline())
+    # the M5 reopening of 7/8 March 2020 rests on a Sputnik copy and SouthFront only (issue 16 §7)
+    row = next(r for r in html.split("<tr>") if "2020-03-08-m5-reopened" in r or "urdupoint-858483-m5-traffic" in r)
+    assert "only sanctioned outlet and aggregator sources" in row
+    legend = str(Report("timeline", dataset=dataset, agreement="moscow-2020").sources())
+    assert "source-kinds" in legend and "[sanctioned outlet]" in legend
+
+
+# --- URL warnings ---------------------------------------------------------------------------------
+
+
+def test_check_warns_about_mirror_urls_and_still_exits_0(minimal_data, capsys):
+    shutil.copy(DATA_DIR / reliability.FILE, minimal_data / reliability.FILE)
+    _edit(minimal_data / "sources.yaml", "url: https://example.org/report", "url: https://ww-w.pages.dev/0xLy93")
+    assert main(["check", "--data", str(minimal_data)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "accordmap: 1 warning(s) (not errors):"
+    assert out[1].strip() == (
+        "data/sources.yaml:14: sources[1].url: https://ww-w.pages.dev/0xLy93 is on ww-w.pages.dev, a Wikipedia mirror "
+        "(expected the canonical URL, https://en.wikipedia.org/wiki/... (or the language's own wikipedia.org); "
+        "name the copy read in the editor_note)")
+    assert out[2].startswith("data OK:")
+
+
+def test_a_source_kept_knowingly_as_an_aggregator_is_not_warned_about(minimal_data, capsys):
+    shutil.copy(DATA_DIR / reliability.FILE, minimal_data / reliability.FILE)
+    _edit(minimal_data / "sources.yaml", "url: https://example.org/report", "url: https://www.urdupoint.com/en/x.html")
+    assert main(["check", "--data", str(minimal_data)]) == 0
+    assert "www.urdupoint.com/en/x.html is on urdupoint.com, an aggregator" in capsys.readouterr().out
+    _edit(minimal_data / "sources.yaml", "publisher_kind: independent-media", "publisher_kind: aggregator")
+    assert main(["check", "--data", str(minimal_data)]) == 0
+    assert "warning" not in capsys.readouterr().out
+
+
+def test_a_broken_warning_list_is_an_error(minimal_data, capsys):
+    (minimal_data / reliability.FILE).write_text("warn_domains:\n  - kind: mirror\n    what: a mirror\n"
+                                                 "    domains: [example.org]\n", encoding="utf-8")
+    assert main(["check", "--data", str(minimal_data)]) == 2
+    assert capsys.readouterr().err.splitlines()[1:] == [
+        "  data/source_warnings.yaml:2: warn_domains[0].expected: required key is missing (expected it in this mapping)"]
+
+
+def test_the_shipped_warning_list_flags_the_research_domains():
+    groups = reliability.SourceWarningsFile.model_validate(
+        yaml.safe_load((DATA_DIR / reliability.FILE).read_text(encoding="utf-8"))).warn_domains
+    for url, kind in [("https://calendarfreemonthly2023.netlify.app/x", "wikipedia-mirror"),
+                      ("https://fr.news-front.su/2018/09/07/x", "sanctioned-outlet"),
+                      ("https://docslib.org/doc/1", "document-copy"), ("http://forum.nef2.com/tag/x/", "aggregator")]:
+        assert reliability.match_domain(url, groups)[1].kind == kind
+    assert reliability.match_domain("https://en.wikipedia.org/wiki/X", groups) is None
+    assert reliability.match_domain("https://notdocslib.org/x", groups) is None
+
+
+# --- editor notes never reach a report -----------------------------------------------------------
+
+# where the models have editor_note, by file: paths into the YAML ('*' = every item)
+EDITOR_NOTE_PLACES = {
+    "sources.yaml": [("sources", "*")],
+    "events.yaml": [("events", "*"), ("events", "*", "discrepancies", "*")],
+    "actors.yaml": [("actors", "*", "relations", "*")],
+    "agreements/*.yaml": [(), ("parties", "*"), ("provisions", "*"), ("provisions", "*", "status", "*"),
+                          ("provisions", "*", "discrepancies", "*"), ("provisions", "*", "status", "*", "discrepancies", "*"),
+                          ("discrepancies", "*")],
+}
+
+
+def _mappings(value, path):
+    if not path:
+        yield value
+        return
+    key, rest = path[0], path[1:]
+    items = (value if isinstance(value, list) else []) if key == "*" else [value.get(key)] if isinstance(value, dict) else []
+    for item in items:
+        if item is not None:
+            yield from _mappings(item, rest)
+
+
+def _with_sentinels(data) -> list[str]:
+    """Give every mapping that may hold an editor_note a unique one; return them."""
+    sentinels = []
+    for pattern, places in EDITOR_NOTE_PLACES.items():
+        for path in sorted(data.glob(pattern)):
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for place in places:
+                for mapping in _mappings(doc, place):
+                    sentinels.append(f"EDITORONLY{len(sentinels):04d}X")
+                    mapping["editor_note"] = sentinels[-1]
+            path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return sentinels
+
+
+def _render(report: str, data_dir, agreement: str) -> str:
+    """Every section a report notebook displays, run in-process as the kernel would run it."""
+    namespace = {name: ast.literal_eval(info["default"]) for name, info in
+                 papermill.inspect_notebook(str(NOTEBOOKS_DIR / REPORTS[report]["notebook"])).items()}
+    namespace.update(agreement=agreement, data_dir=str(data_dir))
+    cells = json.loads((NOTEBOOKS_DIR / REPORTS[report]["notebook"]).read_text(encoding="utf-8"))["cells"]
+    shown = []
+    for source in ["".join(c["source"]) for c in cells if c["cell_type"] == "code"][1:]:
+        *body, last = source.strip().splitlines()
+        exec("\n".join(body), namespace)  # noqa: S102 - the project's own notebooks
+        shown.append(str(eval(last, namespace)))  # noqa: S307
+    return "\n".join(shown)
+
+
+def test_no_editor_note_reaches_any_report(data_copy):
+    sentinels = _with_sentinels(data_copy)
+    data = load_dataset(data_copy)  # strict models: every sentinel sits where editor_note is allowed
+    assert len(sentinels) > 200
+    noted = [s.editor_note for s in data.sources.values()] + [e.editor_note for e in data.events]
+    assert all(n and n.startswith("EDITORONLY") for n in noted)
+    for report, info in REPORTS.items():
+        agreements = [a.id for a in data.agreements.values() if a.amends] if info.get("subject") == "amendment" \
+            else list(data.agreements)
+        for agreement in agreements:
+            html = _render(report, data_copy, agreement)
+            assert "EDITORONLY" not in html, (report, agreement, re.findall(r"EDITORONLY\d+X", html)[:3])
