@@ -8,6 +8,9 @@ from helpers import FIXTURES, writable_copy
 from accordmap.load import load_dataset
 from accordmap.paths import DATA_DIR
 
+# notebooks under tests/fixtures are inputs of build tests, not notebooks for nbval to run
+collect_ignore_glob = ["fixtures/*"]
+
 
 @pytest.fixture(scope="session")
 def dataset():

@@ -29,7 +29,7 @@ from accordmap import checks, comparison, escape, maps, models, params, publishe
 from accordmap.comparison import AreaFigure, round_area
 from accordmap.dataset import Resolved
 from accordmap.geometry import AgreementGeometry, build_geometry
-from accordmap.load import Dataset, load_cached
+from accordmap.load import Dataset
 from accordmap.markup import HTML, cite, isolate, source_entry, table, zone_name
 from accordmap.sections import Report
 
@@ -184,16 +184,9 @@ class ComparisonReport(Report):
     """The Comparison report's sections (an amendment and the agreement it amends)."""
 
     def __init__(self, report: str, dataset: Dataset | None = None, **parameters):
-        if report not in params.REPORTS:
-            raise params.ParameterError(f"unknown report {report!r}; reports: {', '.join(params.REPORTS)}")
-        self.report = report
-        data_dir = parameters.get("data_dir")
-        self.dataset = dataset or (load_cached(data_dir) if data_dir else load_cached())
-        self.parameters = params.resolve(self.dataset, report, parameters)
+        super().__init__(report, dataset, **parameters)  # its agreement is the amendment
         self.base = self.dataset.agreements[self.parameters["base"]]
-        self.agreement = self.amendment = self.dataset.agreements[self.parameters["amendment"]]
-        self.as_of = self.parameters.get("as_of")
-        self._timeline_shown = None
+        self.amendment = self.agreement
         self._cited: list[str] = []
 
     @functools.cached_property

@@ -38,7 +38,9 @@ class Report:
         data_dir = parameters.get("data_dir")
         self.dataset = dataset or (load_cached(data_dir) if data_dir else load_cached())
         self.parameters = params.resolve(self.dataset, report, parameters)
-        self.agreement: models.Agreement = self.dataset.agreements[self.parameters["agreement"]]
+        # the report's agreement: the one it is about, or for a report about an amendment, the amendment
+        self.agreement: models.Agreement = self.dataset.agreements[self.parameters.get("agreement")
+                                                                   or self.parameters["amendment"]]
         self.as_of = self.parameters.get("as_of")
         self._timeline_shown = None  # the timeline frame a section showed: the Sources list follows it
 

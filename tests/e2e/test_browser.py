@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from helpers import DEFAULT_PAGES
 
-from accordmap.params import REPORTS
 from accordmap.paths import REPORTS_DIR
 
-AGREEMENTS = ["sochi-2018", "moscow-2020"]
 SCREENSHOTS = REPORTS_DIR / "_screenshots"
 MAP_REPORTS = {"brief", "zone-map"}
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("agreement", AGREEMENTS)
-@pytest.mark.parametrize("report", list(REPORTS))
+@pytest.mark.parametrize("agreement, report", DEFAULT_PAGES)
 def test_report_renders_offline_without_errors(built_reports, offline_page, agreement, report):
     path = built_reports / agreement / f"{report}.html"
     page = offline_page.page
@@ -60,7 +58,7 @@ def test_index_opens_and_links_every_report(built_reports, offline_page):
     page = offline_page.page
     page.goto((built_reports / "index.html").as_uri())
     hrefs = page.locator("main a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert sorted(hrefs) == sorted(f"{a}/{r}.html" for a in AGREEMENTS for r in REPORTS)
+    assert sorted(hrefs) == sorted(f"{a}/{r}.html" for a, r in DEFAULT_PAGES)
     assert offline_page.blocked == [] and offline_page.errors == []
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 
 from accordmap.cli import main
-from accordmap.params import REPORTS
-from helpers import FIXTURES, writable_copy
+from helpers import FIXTURES, built_pages, writable_copy
 from hostile import JINJA, NOT_ISOLATED, RTL, assert_nothing_ran, make_hostile, open_map
 
 
@@ -26,7 +25,7 @@ def hostile_reports(tmp_path_factory):
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("page_path", ["index.html", *[f"test-accord/{r}.html" for r in REPORTS]])
+@pytest.mark.parametrize("page_path", ["index.html", *[f"{a}/{r}.html" for a, r in built_pages(["test-accord"], [])]])
 def test_hostile_text_is_shown_not_run(hostile_reports, offline_page, page_path):
     page = offline_page.page
     page.goto((hostile_reports / page_path).as_uri())
