@@ -47,7 +47,11 @@ class Dataset:
 
     @functools.cached_property
     def layers(self) -> dict[str, models.Layer]:
-        return {layer.id: layer for layer in self.catalog.layers}
+        """Layer id -> layer; a series id stands for its latest member (a report resolves series on its
+        own as_of first, see :meth:`resolve_agreement`; this is the view of an agreement as of today)."""
+        layers = {layer.id: layer for layer in self.catalog.layers}
+        layers.update({series_id: members[-1] for series_id, members in self.series.items()})
+        return layers
 
     @functools.cached_property
     def series(self) -> dict[str, list[models.Layer]]:
@@ -67,6 +71,8 @@ class Dataset:
         ref = models.LayerRef(layer=ref) if isinstance(ref, str) else ref
         if ref.series is not None:
             ref = models.LayerRef(layer=self.resolve(ref.series).layer.id, where=ref.where)
+        if ref.layer in self.series:  # a series id: its latest member
+            ref = models.LayerRef(layer=self.layers[ref.layer].id, where=ref.where)
         if ref.layer not in self.frames:
             self.frames[ref.layer] = read_layer(self.data_dir / "layers" / self.layers[ref.layer].file)
         return select(self.frames[ref.layer], ref.where)

@@ -42,6 +42,8 @@ class Report:
         self.agreement: models.Agreement = self.dataset.agreements[self.parameters.get("agreement")
                                                                    or self.parameters["amendment"]]
         self.as_of = self.parameters.get("as_of")
+        # layer series (e.g. the line of contact) stand for their member on as_of
+        self.agreement = self.dataset.resolve_agreement(self.agreement, self.as_of)
         self._timeline_shown = None  # the timeline frame a section showed: the Sources list follows it
 
     @classmethod
@@ -213,7 +215,7 @@ class Report:
         return HTML(tables.obligation_matrix_html(self.dataset, self.agreement))
 
     def statements(self) -> HTML:
-        return HTML(tables.statements_html(self.dataset, self.agreement))
+        return HTML(tables.statements_html(self.dataset, self.agreement, self.as_of))
 
     def sources(self) -> HTML:
         """Every source behind the report, with links (http(s) only) and the map data credits."""

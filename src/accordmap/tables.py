@@ -285,16 +285,18 @@ def obligation_matrix_html(dataset: Dataset, agreement: models.Agreement) -> Mar
         legend, points)
 
 
-def statements_frame(dataset: Dataset, agreement: models.Agreement) -> pd.DataFrame:
+def statements_frame(dataset: Dataset, agreement: models.Agreement, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Statements about the agreement, made on or before ``as_of`` (None: all)."""
     return pd.DataFrame([
         {"date": s.date, "speaker": s.speaker, "actor": actor.name, "summary": s.summary, "quote": s.quote or "",
          "sources": list(s.sources)}
-        for actor in dataset.actors.values() for s in actor.statements if s.agreement == agreement.id
+        for actor in dataset.actors.values() for s in actor.statements
+        if s.agreement == agreement.id and (as_of is None or s.date <= as_of)
     ], columns=["date", "speaker", "actor", "summary", "quote", "sources"])
 
 
-def statements_html(dataset: Dataset, agreement: models.Agreement) -> Markup:
-    frame = statements_frame(dataset, agreement).sort_values("date", kind="stable")
+def statements_html(dataset: Dataset, agreement: models.Agreement, as_of: dt.date | None = None) -> Markup:
+    frame = statements_frame(dataset, agreement, as_of).sort_values("date", kind="stable")
     if frame.empty:
         return Markup("<p>No statements about this agreement are recorded in the data.</p>")
     rows = [[models.day_label(r.date), Markup("{} <span class='muted'>({})</span>").format(isolate(r.speaker), isolate(r.actor)),

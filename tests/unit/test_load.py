@@ -101,7 +101,7 @@ def test_load_re_exports_the_names_other_modules_import():
 def test_check_reads_every_layer_once_and_hands_the_frames_to_the_build(dataset, monkeypatch):
     from accordmap import dataset as dataset_module
 
-    assert set(dataset.frames) == set(dataset.layers)
+    assert set(dataset.frames) == {layer.id for layer in dataset.catalog.layers}
 
     def read_again(path):
         raise AssertionError(f"{path} read a second time")
