@@ -57,7 +57,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("\nReports (notebooks/<notebook>) and their parameters:")
     for name, report in params.REPORTS.items():
         print(f"  {name:<13} {report['summary']}")
-        for pname in report["parameters"]:
+        for pname in params.public(name):
             p = params.PARAMETERS[pname]
             print(f"      {pname:<24} {p.kind:<13} default {p.default!r:<13} {p.help}")
     return 0

@@ -31,7 +31,7 @@ from accordmap.dataset import Resolved
 from accordmap.geometry import AgreementGeometry, build_geometry
 from accordmap.load import Dataset
 from accordmap.markup import HTML, cite, isolate, source_entry, table, zone_name
-from accordmap.sections import Report
+from accordmap.sections import Report, accuracy_notice
 
 CHANGED_STYLE = {"color": "#b71c1c", "fillColor": "#e57373", "fillOpacity": 0.55, "weight": 1}
 ZONE_STYLE = {"color": "#7b1fa2", "fillColor": "#ce93d8", "fillOpacity": 0.3, "weight": 2, "dashArray": "6 4"}
@@ -236,18 +236,9 @@ class ComparisonReport(Report):
             title, when, ground, self._accuracy_notice()))
 
     def _accuracy_notice(self) -> Markup:
-        approximate = [layer for layer in self._layers_used() if layer.accuracy == "approximate"]
-        if not approximate:
-            return Markup("")
-        worst = max((layer.accuracy_km or 0) for layer in approximate)
-        items = Markup("").join(Markup("<li>{}: {}</li>").format(isolate(layer.title), isolate(layer.accuracy_note))
-                                for layer in approximate)
-        accuracy = f" (typical error up to {worst:g} km, worse in places)" if worst else ""
-        return Markup(
-            '<aside class="accuracy-notice" role="note"><strong>Approximate geography.</strong> '
-            "No official map of these lines exists; the lines and areas compared here are estimates{}. The zones and "
-            "every area below are computed from them, so they are approximate by as much: each area is given with the "
-            "range the lines' error allows.<ul>{}</ul></aside>").format(accuracy, items)
+        return accuracy_notice(self._layers_used(), "compared here",
+                               " The zones and every area below are computed from them, so they are approximate by "
+                               "as much: each area is given with the range the lines' error allows.")
 
     def changes(self) -> HTML:
         """Provisions added, changed, superseded and carried over."""

@@ -57,7 +57,7 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter("zone_max_km", "number", None, "depth of the wider band zone, km (None: as agreed, e.g. 20)", _number),
         Parameter("corridor_half_width_km", "number", None, "half-width of corridors, km (None: as agreed, e.g. 6)",
                   _number),
-        Parameter("as_of", "date", None, "tell the story as known on this date, YYYY-MM-DD (None: all dated events)",
+        Parameter("as_of", "date", None, "the report as known on this date, YYYY-MM-DD (None: the latest known state)",
                   _date),
         Parameter("basemap", "basemap", "none",
                   "'none' (offline), 'osm', or an xyzservices provider such as 'CartoDB.Positron' (online tiles)", _text),

@@ -24,6 +24,22 @@ from accordmap.load import Dataset, load_cached
 from accordmap.markup import HTML, cite, isolate, source_entry, table
 
 
+def accuracy_notice(layers, used: str, consequence: str) -> Markup:
+    """The 'Approximate geography' notice every report carries, over the approximate ``layers`` it used
+    (``used``: 'used for this agreement'; ``consequence``: a sentence on what was computed from them)."""
+    approximate = [layer for layer in layers if layer.accuracy == "approximate"]
+    if not approximate:
+        return Markup("")
+    worst = max((layer.accuracy_km or 0) for layer in approximate)
+    items = Markup("").join(Markup("<li>{}: {}</li>").format(isolate(layer.title), isolate(layer.accuracy_note))
+                            for layer in approximate)
+    accuracy = f" (typical error up to {worst:g} km, worse in places)" if worst else ""
+    return Markup(
+        '<aside class="accuracy-notice" role="note"><strong>Approximate geography.</strong> '
+        "No official map of these lines exists; the lines and areas {} are estimates{}.{}<ul>{}</ul></aside>"
+    ).format(used, accuracy, consequence, items)
+
+
 class Report:
     """One report of one agreement: its data, checked parameters and geometry, and its sections.
 
@@ -109,22 +125,11 @@ class Report:
             models.day_label(self.as_of), models.day_label(change.date), provision.number)
 
     def _accuracy_notice(self) -> Markup:
-        approximate = [self.dataset.layers[i] for i in self.agreement.map_layers
-                       if self.dataset.layers[i].accuracy == "approximate"]
-        if not approximate:
-            return Markup("")
-        worst = max((layer.accuracy_km or 0) for layer in approximate)
         computed = ""
         if any(p.geography and p.geography.kind in ("band", "corridor") for p in self.agreement.provisions):
             computed = " The zones are computed from them, so they are approximate by as much."
-        items = Markup("").join(Markup("<li>{}: {}</li>").format(isolate(layer.title), isolate(layer.accuracy_note))
-                                for layer in approximate)
-        accuracy = f" (typical error up to {worst:g} km, worse in places)" if worst else ""
-        return Markup(
-            '<aside class="accuracy-notice" role="note"><strong>Approximate geography.</strong> '
-            "No official map of these lines exists; the lines and areas used for this agreement are estimates{}.{}"
-            "<ul>{}</ul></aside>"
-        ).format(accuracy, computed, items)
+        return accuracy_notice([self.dataset.layers[i] for i in self.agreement.map_layers],
+                               "used for this agreement", computed)
 
     def overview(self) -> HTML:
         """Who, when, where, what."""
