@@ -23,17 +23,23 @@ check: env
 report: env
 	$(BIN)/accordmap build
 
-## Run all tests: unit, notebooks (nbval), built reports, browser (Chromium)
-test: env
+## Run all tests: unit, notebooks (nbval), built reports, browser (Chromium, axe-core, JupyterLab)
+test: env e2e-tools
 	$(BIN)/python -m pytest
 
 ## Fast layer only: unit tests (no kernel, no browser; seconds)
 test-unit: env
 	$(BIN)/python -m pytest tests/unit
 
-## Browser layer only: built reports opened in headless Chromium
-test-e2e: env
+## Browser layer only: built reports opened in headless Chromium (accessibility with axe-core), notebooks in JupyterLab
+test-e2e: env e2e-tools
 	$(BIN)/python -m pytest tests/e2e
+
+# axe-core for the accessibility tests, from the npm registry at the version tests/e2e/package-lock.json pins
+e2e-tools: tests/e2e/node_modules/.package-lock.json
+tests/e2e/node_modules/.package-lock.json: tests/e2e/package.json tests/e2e/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tests/e2e && npm ci --no-audit --no-fund; \
+	else echo "npm not found (apt-get install npm): the accessibility tests will be skipped (they fail under CI=true)"; fi
 
 ## Time the build (naive papermill+nbconvert, full, no-op, one agreement edited, a sweep, the floor), and a million events joined to the zones (see benchmarks/README.md)
 bench: env
@@ -51,4 +57,4 @@ clean:
 help:
 	@awk '/^## /{doc=substr($$0,4); next} /^[a-z0-9-]+:/{ if (doc) { split($$1,t,":"); printf "  make %-10s %s\n", t[1], doc; doc="" } }' $(MAKEFILE_LIST)
 
-.PHONY: env check report test test-unit test-e2e bench lab clean help
+.PHONY: env e2e-tools check report test test-unit test-e2e bench lab clean help

@@ -195,6 +195,9 @@ def make_hostile(data: Path, text: Callable[[str, str], str] = hostile) -> None:
             if layer["accuracy"] == "approximate":
                 layer["accuracy_note"] = text(layer["accuracy_note"], f"catalog.yaml:{i}.accuracy_note")
             layer["popup_properties"] = [*layer.get("popup_properties", []), "note"]
+            layer["popup_labels"] = {"note": text("Note", f"catalog.yaml:{i}.popup_labels.note")}
+            if layer.get("name_property"):  # names written on the map (maps._Labels)
+                layer["label"] = {"min_zoom": 0}
 
     _edit_yaml(data / "sources.yaml", sources)
     _edit_yaml(data / "actors.yaml", actors)

@@ -46,9 +46,13 @@ def _area_km2(path) -> shapely.Geometry:
                               for s in shapes])
 
 
-def _two_figures(km2: float) -> str:
-    step = 10 ** (math.floor(math.log10(km2)) - 1)
-    return f"{int(round(km2 / step) * step):,}"
+def _rounded_to_its_range(shown: str, low: str, high: str, computed_km2: float) -> None:
+    """The shown area is the computed one rounded to the magnitude of its error (README: Figures): a multiple
+    of the power of ten at or below half the shown range, within half of it of the computed figure."""
+    value, low_km2, high_km2 = (int(x.replace(",", "")) for x in (shown, low, high))
+    step = 10 ** math.floor(math.log10((high_km2 - low_km2) / 2))
+    assert value % step == 0 and abs(value - computed_km2) <= step / 2, (shown, low, high, computed_km2)
+    assert low_km2 < computed_km2 < high_km2  # the range the lines' error gives brackets the figure
 
 
 def test_the_ground_that_changed_hands_is_the_independent_shapely_difference(page):
@@ -59,11 +63,13 @@ def test_the_ground_that_changed_hands_is_the_independent_shapely_difference(pag
     line = re.search(r"Ground that changed hands, 17 Sep 2018 to 6 Mar 2020: held on the first date, not on the "
                      r"second about ([\d,]+) km² \(([\d,]+)–([\d,]+) km²\)", text)
     assert line, "the figure of ground that changed hands is missing"
-    assert line.group(1) == _two_figures(changed)
-    low, high = (int(g.replace(",", "")) for g in line.group(2, 3))
-    assert low < changed < high  # the range the lines' error gives brackets the figure
-    assert f"Held area on 17 Sep 2018 ( Opposition-held area, 17 Sep 2018 (approximate) ) about {_two_figures(before.area / 1e6)} km²" in text
-    assert f"Held area on 6 Mar 2020 ( Opposition-held area, 6 Mar 2020 (approximate) ) about {_two_figures(after.area / 1e6)} km²" in text
+    _rounded_to_its_range(*line.group(1, 2, 3), changed)
+    for date, title, area in (("17 Sep 2018", "Opposition-held area, 17 Sep 2018 (approximate)", before),
+                              ("6 Mar 2020", "Opposition-held area, 6 Mar 2020 (approximate)", after)):
+        held = re.search(rf"Held area on {date} \( {re.escape(title)} \) about ([\d,]+) km² \(([\d,]+)–([\d,]+) km²\)",
+                         text)
+        assert held, f"the held area on {date} is missing"
+        _rounded_to_its_range(*held.group(1, 2, 3), area.area / 1e6)
 
 
 def test_the_report_states_the_approximate_geography_and_both_agreements(page):
@@ -122,7 +128,7 @@ def test_published_figures_stand_beside_the_computed_ones_with_citations(page):
     for source in ("wikipedia-nw-syria-offensive-2019-2020", "qasioun-nors-2020-area-lost"):
         assert f'href="#source-{source}"' in table
         assert f'<li id="source-{source}">' in page  # listed under Sources, with the note that says how it was read
-    assert "Read via the facts file" in _text(page.split('<ol class="sources">')[1])
+    assert "Read via the facts file" not in _text(page)  # how a source was read is for editors (editor_note)
     assert "Why they differ: the computed areas run from layer to layer (17 Sep 2018 to 6 Mar 2020)" in _text(page)
 
 

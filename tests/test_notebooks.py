@@ -49,6 +49,7 @@ CHANGED = {
     "zone_min_km": ({}, 10.0),
     "zone_max_km": ({}, 25.0),
     "corridor_half_width_km": ({"agreement": "moscow-2020"}, 3.0),
+    "zone_overrides": ({}, {"p3.max_km": 25.0}),
     "as_of": ({}, "2018-10-01"),
     "basemap": ({}, "osm"),
     "min_precision": ({}, 1),

@@ -40,7 +40,7 @@ def test_reports_load_nothing_from_the_network(built_reports, agreement, report)
     for page in [html, *[unescape(m) for m in re.findall(r'srcdoc="([^"]*)"', html)]]:
         assert not re.search(r"<script[^>]+src=", page)
         assert not re.search(r"<link[^>]+href=", page)
-        assert not re.search(r"<img[^>]+src=[\"']?(?!data:)", page)
+        assert not re.search(r"<img[^>]+src=(?![\"']?data:)", page)  # the quote inside the lookahead: no backtracking past it
         assert not re.search(r"url\((?![\"']?(data:|#))", page)  # '#': same-document reference
 
 
@@ -50,7 +50,7 @@ def test_brief_shows_the_seed_facts_each_with_a_source(brief):
                  "al-Nusra", "HTS", "patrol", "M4", "M5", "31 Dec 2018", "by the end of 2018"]:
         assert fact in text, fact
     # each provision row carries at least one citation link into the Sources list
-    rows = re.findall(r"<tr><th scope=\"row\">\d+</th>(.*?)</tr>", brief, flags=re.S)
+    rows = re.findall(r"<tr><th[^>]*scope=\"row\"[^>]*>\d+</th>(.*?)</tr>", brief, flags=re.S)
     assert len(rows) == 10 and all('class="cite"' in row for row in rows)
     for cited in set(re.findall(r'class="cite" href="#(source-[^"]+)"', brief)):
         assert f'id="{cited}"' in brief, f"citation {cited} has no entry in Sources"
@@ -66,8 +66,18 @@ def test_brief_has_the_statements_of_putin_erdogan_and_shoigu_with_sources(brief
 def test_brief_key_figures_give_zone_areas_for_both_depths(brief):
     text = text_of(brief)
     assert re.search(r"Demilitarised zone, 15 km deep .*Demilitarised zone, 20 km deep", text)
-    areas = [int(a.replace(",", "")) for a in re.findall(r"Area \(km²\) ([\d,]+) ([\d,]+)", text)[0]]
-    assert 3000 < areas[0] < areas[1] < 5000
+    # each area rounded to its error (the 2018 line, about 300 km inside the zone, known to 6.3 km), with that error
+    areas = re.search(r"Area about ([\d,]+) km² \(±([\d,]+)\) about ([\d,]+) km² \(±([\d,]+)\)", text)
+    assert areas, "the zone areas with their error are missing"
+    narrow, narrow_error, wide, wide_error = (int(a.replace(",", "")) for a in areas.groups())
+    assert 3000 <= narrow <= wide <= 5000 and 1000 <= narrow_error <= 2500 and 1000 <= wide_error <= 2500
+    # the settlement count comes from the fullest places layer, says what it counts and that it is incomplete
+    count = re.search(r"GeoNames populated places \(cities500\) : in the zone (\d+) inside, (\d+) on the edge "
+                      r"\(±6\.3 km\), of 144 in the layer", text)
+    assert count and int(count.group(1)) + int(count.group(2)) > 20, "the settlement count is missing"
+    assert "villages below about 500 people are absent" in text
+    assert re.search(r"Towns named in the reports \(key places\) : in the zone \d+ inside, \d+ on the edge "
+                     r"\(±6\.3 km\), of 31 in the layer", text)
     assert "M4" in text and "km inside" in text
 
 
@@ -82,7 +92,7 @@ def test_map_draws_the_computed_zone_and_credits_the_data(built_reports):
     for credit in ["OCHA", "GeoNames", "Natural Earth", "CC BY-SA 4.0"]:
         assert credit in page
     text = text_of(html)
-    assert "Places inside the" in text and "Saraqib" in text
+    assert "Places inside or on the edge of the" in text and "Saraqib" in text and "on the edge (±6.3 km)" in text
 
 
 def test_index_links_every_report(built_reports):

@@ -27,6 +27,13 @@ target, synced, and moved into place only when complete. A failed notebook, or a
 could not be written (a full disk), leaves the published report as it was; the executed copy of a
 failed notebook (with the traceback) is kept under ``_failed/``. The manifest and the index list
 only reports that exist.
+
+**Files beside a report** (:mod:`accordmap.attachments`: zones as GeoJSON and GeoPackage, tables as
+CSV) are published with their page, as one set: all are written to temporary files first, then moved
+into place, the page last; if any cannot be written, the page and its previous files stay as they
+were. The manifest lists each report's files; a rebuild removes those the new page no longer has, an
+up-to-date report keeps them, and a missing one rebuilds its report. A file name is made by code
+(``<report>.<key>.<extension>`` beside ``<report>.html``) and never lands outside ``--out``.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from accordmap import index as site_index, jobs as joblib, params
+from accordmap import attachments, index as site_index, jobs as joblib, params
 from accordmap.dataset import data_version
 from accordmap.jobs import Job, jsonable
 from accordmap.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR
@@ -72,6 +79,7 @@ class Outcome:
     error: str | None = None
     failed_notebook: Path | None = None
     seconds: float = 0.0
+    files: list[str] = field(default_factory=list)  # the files published beside the page, relative to --out
 
 
 @dataclass
@@ -97,21 +105,45 @@ class BuildSummary:
         return [d.job for d in self.decisions if not d.reasons]
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``path`` whole or not at all: a synced temporary file beside it, then an atomic rename."""
+def _write_temp(path: Path, data: bytes) -> Path:
+    """A synced, readable temporary file beside ``path`` holding ``data`` (removed again if that fails)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())  # a full disk or a failing device is reported here, not after the rename
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a published page must be readable
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def _write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``path`` whole or not at all: a synced temporary file beside it, then an atomic rename."""
+    _write_all_atomic({path: text})
+
+
+def _write_all_atomic(files: dict[Path, str | bytes]) -> None:
+    """Write every file whole, or none: all are written to synced temporary files first, and moved into
+    place (in the given order: put the page last) only when all of them are complete."""
+    temps: dict[Path, Path] = {}
+    try:
+        for path, data in files.items():
+            try:
+                temps[path] = _write_temp(path, data.encode("utf-8") if isinstance(data, str) else data)
+            except OSError as exc:
+                exc.filename = str(path)  # the file that could not be written, not its temporary name
+                raise
+        for path, tmp in temps.items():
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
         raise
 
 
@@ -202,6 +234,8 @@ def decide(planned: list[Job], manifest: dict[str, Any], current: dict[str, dict
         entry = manifest.get(job.output)
         if entry is not None and not (out_dir / job.output).is_file():
             why = ["its published file is missing"]
+        elif entry is not None and (gone := [f for f in _recorded_files(entry, job.output) if not (out_dir / f).is_file()]):
+            why = [f"its published file {gone[0]} is missing"]
         elif entry is not None and not isinstance(entry.get("inputs"), dict):
             why = ["no record of its inputs (built by an older accordmap)"]
         else:
@@ -235,7 +269,14 @@ def _page(job: Job, dataset, planned: set[str], out_dir: Path) -> dict[str, Any]
     }
 
 
-def _entry(job: Job, dataset, inputs: dict[str, str], version: str) -> dict[str, Any]:
+def _recorded_files(entry: dict[str, Any] | None, output: str) -> list[str]:
+    """The attached files a manifest entry lists for the report at ``output``; a name this build would not
+    make for that report (a hand-edited manifest: ``../x``, another report's file) is ignored."""
+    files = (entry or {}).get("files")
+    return [f for f in files if attachments.belongs(f, output)] if isinstance(files, list) else []
+
+
+def _entry(job: Job, dataset, inputs: dict[str, str], version: str, files: list[str] | None = None) -> dict[str, Any]:
     agreement = dataset.agreements[job.folder]
     registry = params.REPORTS[job.report]
     return {
@@ -245,7 +286,9 @@ def _entry(job: Job, dataset, inputs: dict[str, str], version: str) -> dict[str,
         "summary": registry.get("summary", ""),
         "agreement_short_title": agreement.short_title, "agreement_title": agreement.title,
         "agreement_date": str(agreement.date_signed), "agreement_amends": agreement.amends,
+        "agreement_summary": agreement.summary,
         "generated": site_index.now(), "data_version": version, "checked": version, "inputs": inputs,
+        "files": list(files or []),
     }
 
 
@@ -318,45 +361,54 @@ def build(
         return checked[0]
 
     decisions, manifest = plan_now()
-    if any(d.reasons for d in decisions) or any(manifest.get(j.output, {}).get("checked") != version for j in planned):
-        check()
-    summary = BuildSummary(decisions=decisions, dry_run=dry_run)
-    if dry_run:
-        _say_plan(reporter, decisions, dry_run=True)
-        return summary
-    check_output_folder(out_dir)
     executor = None
-    with _locked(out_dir, reporter):
-        _remove_leftovers(out_dir)
-        try:
-            decisions, manifest = plan_now()  # again: another build may have published while this one waited
-            summary.decisions = decisions
-            todo = [d.job for d in decisions if d.reasons]
-            if todo:
-                dataset = check()
-                from accordmap import runner
+    if not (dry_run or scheduler) and any(d.reasons for d in decisions):
+        from accordmap import runner
 
-                executor = runner.DaskExecutor(scheduler) if scheduler else runner.LocalExecutor(jobs)
-            _say_plan(reporter, decisions, dry_run=False)
-            before = json.dumps(manifest, sort_keys=True)
-            if todo:
-                _run(todo, dataset, out_dir, executor, reporter, summary, manifest, current, version,
-                     planned={j.output for j in planned})
-            if checked:  # the data passed the check at this version
-                for entry in manifest.values():
-                    entry["checked"] = version
-            manifest = {k: v for k, v in manifest.items() if (out_dir / k).is_file()}
-            if todo or json.dumps(manifest, sort_keys=True) != before or not (out_dir / INDEX).is_file():
-                try:
-                    summary.index = write_index(out_dir, manifest, version)
-                except OSError as exc:
-                    summary.index_error = f"could not update {out_dir / MANIFEST} and {out_dir / INDEX}: {_why(exc)}"
-            else:
-                summary.index = out_dir / INDEX
-        finally:
-            if executor is not None:
-                executor.close()
-            shutil.rmtree(out_dir / SCRATCH_DIR, ignore_errors=True)
+        # the worker processes start and warm up (imports, kernel, dataset) while this process checks the data
+        executor = runner.LocalExecutor(jobs)
+        executor.start(sum(1 for d in decisions if d.reasons), data_dir)
+    try:
+        if any(d.reasons for d in decisions) or any(manifest.get(j.output, {}).get("checked") != version for j in planned):
+            check()
+        summary = BuildSummary(decisions=decisions, dry_run=dry_run)
+        if dry_run:
+            _say_plan(reporter, decisions, dry_run=True)
+            return summary
+        check_output_folder(out_dir)
+        with _locked(out_dir, reporter):
+            _remove_leftovers(out_dir)
+            try:
+                decisions, manifest = plan_now()  # again: another build may have published while this one waited
+                summary.decisions = decisions
+                todo = [d.job for d in decisions if d.reasons]
+                if todo:
+                    dataset = check()
+                    if executor is None:
+                        from accordmap import runner
+
+                        executor = runner.DaskExecutor(scheduler) if scheduler else runner.LocalExecutor(jobs)
+                _say_plan(reporter, decisions, dry_run=False)
+                before = json.dumps(manifest, sort_keys=True)
+                if todo:
+                    _run(todo, dataset, out_dir, executor, reporter, summary, manifest, current, version,
+                         planned={j.output for j in planned})
+                if checked:  # the data passed the check at this version
+                    for entry in manifest.values():
+                        entry["checked"] = version
+                manifest = {k: v for k, v in manifest.items() if (out_dir / k).is_file()}
+                if todo or json.dumps(manifest, sort_keys=True) != before or not (out_dir / INDEX).is_file():
+                    try:
+                        summary.index = write_index(out_dir, manifest, version)
+                    except OSError as exc:
+                        summary.index_error = f"could not update {out_dir / MANIFEST} and {out_dir / INDEX}: {_why(exc)}"
+                else:
+                    summary.index = out_dir / INDEX
+            finally:
+                shutil.rmtree(out_dir / SCRATCH_DIR, ignore_errors=True)
+    finally:
+        if executor is not None:
+            executor.close()
     return summary
 
 
@@ -382,9 +434,9 @@ def _run(todo: list[Job], dataset, out_dir: Path, executor, reporter: Lines, sum
     reporter.start(len(ready), executor.where)
     try:
         for job, result in executor.run(ready):
-            outcome = _publish(job, result, out_dir)
+            outcome = _publish(job, result, out_dir, previous=_recorded_files(manifest.get(job.output), job.output))
             if outcome.ok:
-                manifest[job.output] = _entry(job, dataset, current[job.output], version)
+                manifest[job.output] = _entry(job, dataset, current[job.output], version, outcome.files)
             summary.outcomes.append(outcome)
             reporter.finished(job.output, outcome.ok, outcome.seconds, outcome.error)
     finally:
@@ -393,9 +445,10 @@ def _run(todo: list[Job], dataset, out_dir: Path, executor, reporter: Lines, sum
     summary.outcomes.sort(key=lambda o: order[o.job.output])
 
 
-def _publish(job: Job, result, out_dir: Path) -> Outcome:
-    """Write a worker's page (or keep its failed notebook) atomically; the published page stays as it was
-    unless the new one is written whole."""
+def _publish(job: Job, result, out_dir: Path, previous: list[str] = ()) -> Outcome:
+    """Write a worker's page and the files beside it (or keep its failed notebook) atomically: the
+    published page and files stay as they were unless all the new ones are written whole. Files of the
+    previous publication (``previous``) that the new one no longer has are then removed."""
     kept = out_dir / FAILED_DIR / job.failed_copy
     if not result.ok:
         saved, error = None, result.error or "failed"
@@ -408,9 +461,20 @@ def _publish(job: Job, result, out_dir: Path) -> Outcome:
         return Outcome(job, False, error=error, failed_notebook=saved, seconds=result.seconds)
     target = out_dir / job.output
     try:
-        _write_atomic(target, result.html)
-    except OSError as exc:  # e.g. a full disk: the published report, if any, stays as it was
-        return Outcome(job, False, error=f"could not write {target}: {_why(exc)}", seconds=result.seconds)
+        files = {attachments.published_path(job.output, name): data for name, data in (result.files or {}).items()}
+    except attachments.AttachmentError as exc:
+        return Outcome(job, False, error=str(exc), seconds=result.seconds)
+    root = out_dir.resolve()
+    if any(root not in (out_dir / path).resolve().parents for path in files):  # e.g. the report's folder is a link out
+        return Outcome(job, False, error=f"{job.folder}: the files beside the report would land outside {out_dir}",
+                       seconds=result.seconds)
+    try:  # the files first, the page last: the page never links a file that is not there
+        _write_all_atomic({**{out_dir / path: data for path, data in files.items()}, target: result.html})
+    except OSError as exc:  # e.g. a full disk: the published report and its files, if any, stay as they were
+        return Outcome(job, False, error=f"could not write {exc.filename or target}: {_why(exc)}", seconds=result.seconds)
+    for stale in set(previous) - set(files):  # files the new page no longer has
+        with contextlib.suppress(OSError):
+            (out_dir / stale).unlink(missing_ok=True)
     with contextlib.suppress(OSError):  # a stale copy of a failure that is now fixed; harmless if it stays
         kept.unlink(missing_ok=True)
-    return Outcome(job, True, path=target, seconds=result.seconds)
+    return Outcome(job, True, path=target, seconds=result.seconds, files=sorted(files))

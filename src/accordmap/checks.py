@@ -20,7 +20,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from pydantic import BaseModel
 
@@ -70,6 +70,7 @@ class ReferenceChecker:
             "series": ("series", self.series),
             "places": ("place", self.places),
             "agreements": ("agreement", self.agreements),
+            "context_for": ("agreement", self.agreements),
             "agreement": ("agreement", self.agreements),
             "amends": ("agreement", self.agreements),
         }.get(name)
@@ -77,13 +78,22 @@ class ReferenceChecker:
     def walk(self, file: str, doc: YamlDoc, value: Any, loc: tuple[Any, ...] = ()) -> None:
         """Check every reference in a model (possibly partial: unset fields and None items are skipped)."""
         if isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                self._check(file, doc, name, getattr(value, name, None), loc + (name,))
+            for name, info in type(value).model_fields.items():  # the key in the file: an alias ('except')
+                self._check(file, doc, name, getattr(value, name, None), loc + (info.alias or name,))
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 self.walk(file, doc, item, loc + (index,))
+        elif isinstance(value, dict):  # e.g. an actor's descriptions, by agreement id
+            for key, item in value.items():
+                self.walk(file, doc, item, loc + (key,))
 
     def _check(self, file: str, doc: YamlDoc, name: str, value: Any, loc: tuple[Any, ...]) -> None:
+        if name == "descriptions" and isinstance(value, dict) and self.agreements is not None:
+            for key in value:  # keyed by agreement id
+                if key not in self.agreements:
+                    self.errors.append(DataError(file, doc.line_of(loc + (key,)), field_name(loc + (key,)),
+                                                 f"no agreement with id {key!r} (expected one of the ids defined in "
+                                                 f"{_HOME['agreement']})"))
         is_id = isinstance(value, str) or (isinstance(value, list) and value and all(isinstance(v, str) for v in value))
         kind = self._kinds(name) if is_id else None
         if kind is None:
@@ -132,7 +142,7 @@ def check_speakers(file: str, doc: YamlDoc, actors: list[models.Actor | None], e
 
 
 def check_deadlines(file: str, doc: YamlDoc, agreement: models.Agreement, errors: list[DataError]) -> None:
-    """No provision's deadline comes before the signing date."""
+    """No provision's deadline or start comes before the signing date, nor its deadline before its start."""
     signed = getattr(agreement, "date_signed", None)
     if signed is None:
         return
@@ -141,6 +151,16 @@ def check_deadlines(file: str, doc: YamlDoc, agreement: models.Agreement, errors
             loc = ("provisions", index, "deadline")
             errors.append(DataError(file, doc.line_of(loc), field_name(loc),
                                     f"deadline {provision.deadline} is before the signing date {signed} (expected a date on or after it)"))
+        elif provision is not None and provision.starts and provision.starts < signed:
+            loc = ("provisions", index, "starts")
+            errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                    f"starts {provision.starts} is before the signing date {signed} (expected a date on "
+                                    "or after it; leave starts out for a provision in force from the signing)"))
+        elif provision is not None and provision.starts and provision.deadline and provision.deadline < provision.starts:
+            loc = ("provisions", index, "deadline")
+            errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                    f"deadline {provision.deadline} is before the provision starts ({provision.starts}) "
+                                    "(expected a deadline on or after the start)"))
 
 
 def check_status(file: str, doc: YamlDoc, agreement: models.Agreement, errors: list[DataError]) -> None:
@@ -380,11 +400,14 @@ class LayerCheck:
 
 
 def lint_geojson(path: Path, file: str, layer: models.Layer | None, catalog_file: str,
-                 places_layer: bool = False) -> LayerCheck:
-    """Lint one GeoJSON file against its catalog entry (``layer``; None if it has no valid entry)."""
+                 places_layer: bool = False, control: Callable[[str], str | None] | None = None) -> LayerCheck:
+    """Lint one GeoJSON file against its catalog entry (``layer``; None if it has no valid entry).
+
+    ``control``: for a member of the catalog's ``localities_series``, why a value of its 'control'
+    property may not be used (None if it may; :meth:`accordmap.vocabularies.Vocabularies.problem`)."""
     result = LayerCheck()
     try:
-        _lint(path, file, layer, catalog_file, places_layer, result)
+        _lint(path, file, layer, catalog_file, places_layer, result, control)
     except RecursionError:  # a fallback: the nesting limit should stop this first
         result.errors.append(DataError(file, None, "(json)", f"nested too deeply (expected at most {models.MAX_NESTING} levels)"))
         result.readable = False
@@ -392,7 +415,7 @@ def lint_geojson(path: Path, file: str, layer: models.Layer | None, catalog_file
 
 
 def _lint(path: Path, file: str, layer: models.Layer | None, catalog_file: str, places_layer: bool,
-          result: LayerCheck) -> None:
+          result: LayerCheck, control: Callable[[str], str | None] | None = None) -> None:
     errors = result.errors
     try:
         raw = path.read_bytes()
@@ -464,10 +487,16 @@ def _lint(path: Path, file: str, layer: models.Layer | None, catalog_file: str, 
         props = props or {}
         if layer is None:
             continue
-        for key in filter(None, dict.fromkeys([layer.name_property, layer.id_property, *layer.popup_properties])):
+        label_property = layer.label.property if layer.label else None
+        for key in filter(None, dict.fromkeys([layer.name_property, layer.id_property, label_property,
+                                               getattr(layer, "admin_property", None), *layer.popup_properties])):
             if key not in props:
                 errors.append(DataError(file, line, f"{where}.properties.{key}",
                                         f"property missing (expected it, since {catalog_file} names it for layer {layer.id!r})"))
+        if control is not None and isinstance(props.get(LOCALITY_CONTROL), str):
+            problem = control(props[LOCALITY_CONTROL])
+            if problem:
+                errors.append(DataError(file, line, f"{where}.properties.{LOCALITY_CONTROL}", problem))
         if places_layer and layer.id_property and layer.id_property in props:
             place_id = props[layer.id_property]
             id_field = f"{where}.properties.{layer.id_property}"
@@ -589,11 +618,10 @@ def read_frame(path: Path, file: str, check: LayerCheck):
 
 # --- geographies ----------------------------------------------------------------------------
 
-_REF_KINDS = {"along": "line", "within": "area"}  # what a band or corridor is measured along / cut to
-
-
-def _geography_refs(geography: Any) -> list[tuple[str, models.LayerRef]]:
-    return [(key, ref) for key in ("along", "within", "layer") if (ref := getattr(geography, key, None)) is not None]
+def _geography_refs(geography: Any) -> list[tuple[tuple[Any, ...], str | None, models.LayerRef]]:
+    """Every layer reference of a geography: (keys in the file, the layer kind it needs, ref); each
+    kind says which (:meth:`accordmap.geography.common.GeographyBase.layer_refs`)."""
+    return geography.layer_refs() if geography is not None else []
 
 
 def geography_layers(agreement: models.Agreement, catalog: Iterable[models.Layer] = ()) -> set[str]:
@@ -601,7 +629,7 @@ def geography_layers(agreement: models.Agreement, catalog: Iterable[models.Layer
     series = layer_series(catalog)
     names = set(agreement.map_layers)
     for provision in agreement.provisions:
-        names |= {ref.layer or ref.series for _, ref in _geography_refs(provision.geography)}
+        names |= {ref.layer or ref.series for _, _, ref in _geography_refs(provision.geography)}
     return {layer_id for name in names for layer_id in ([m.id for m in series[name]] if name in series else [name])}
 
 
@@ -612,9 +640,9 @@ def check_layer_filters(file: str, doc: YamlDoc, agreement: models.Agreement, la
     for index, provision in enumerate(getattr(agreement, "provisions", None) or []):
         if provision is None or provision.geography is None:
             continue
-        for key, series_ref in _geography_refs(provision.geography):
+        for keys, needed, series_ref in _geography_refs(provision.geography):
             for ref in _member_refs(series_ref, layers):
-                _check_layer_filter(file, doc, ("provisions", index, "geography", key), key, ref, layers, frames,
+                _check_layer_filter(file, doc, ("provisions", index, "geography", *keys), needed, ref, layers, frames,
                                     errors)
 
 
@@ -626,14 +654,14 @@ def _member_refs(ref: models.LayerRef, layers: dict[str, models.Layer]) -> list[
     return [models.LayerRef(layer=member.id, where=ref.where) for member in members]
 
 
-def _check_layer_filter(file: str, doc: YamlDoc, loc: tuple[Any, ...], key: str, ref: models.LayerRef,
+def _check_layer_filter(file: str, doc: YamlDoc, loc: tuple[Any, ...], needed: str | None, ref: models.LayerRef,
                         layers: dict[str, models.Layer], frames: dict[str, Any], errors: list[DataError]) -> None:
     if ref.layer not in layers or ref.layer not in frames:
         return  # no such layer, or an unreadable file: reported already
     kind = layers[ref.layer].kind
-    if key in _REF_KINDS and kind != _REF_KINDS[key]:
+    if needed is not None and kind != needed:
         errors.append(DataError(file, doc.line_of(loc), field_name(loc),
-                                f"layer {ref.layer!r} is of kind {kind!r} (expected a layer of kind {_REF_KINDS[key]!r} here)"))
+                                f"layer {ref.layer!r} is of kind {kind!r} (expected a layer of kind {needed!r} here)"))
         return
     if not ref.where:
         return
@@ -644,15 +672,29 @@ def _check_layer_filter(file: str, doc: YamlDoc, loc: tuple[Any, ...], key: str,
     if unknown:
         errors.append(DataError(file, doc.line_of(loc), field_name(loc),
                                 f"layer {ref.layer!r} has no property {unknown[0]!r} (expected one of: {', '.join(sorted(columns))})"))
-    elif select(frame, ref.where).empty:
+        return
+    from accordmap.geography.common import condition_problem, conditions
+
+    problems = [(prop, problem) for prop, op, operand in conditions(ref.where)
+                if (problem := condition_problem(frame, prop, op, operand))]
+    for prop, problem in dict(problems).items():  # one problem per property
+        errors.append(DataError(file, doc.line_of(loc + (prop,)), field_name(loc + (prop,)),
+                                f"property {prop!r} of layer {ref.layer!r} {problem}"))
+    if problems:
+        return
+    if select(frame, ref.where).empty:
         errors.append(DataError(file, doc.line_of(loc), field_name(loc),
                                 f"selects no feature of layer {ref.layer!r} (expected a filter that matches at least one feature)"))
 
 
-def _ref_text(ref: models.LayerRef | None) -> str:
+def _ref_text(ref: models.LayerRef | list[models.LayerRef] | None) -> str:
     if ref is None:
         return "the whole map"
-    where = " and ".join(f"{key} = {value!r}" for key, value in (ref.where or {}).items())
+    if isinstance(ref, list):
+        return " or ".join(_ref_text(item) for item in ref)
+    from accordmap.geography.common import where_text
+
+    where = where_text(ref.where, quote=True)
     return f"layer {ref.layer!r}" + (f" where {where}" if where else "")
 
 
@@ -660,7 +702,7 @@ def check_zones(file: str, doc: YamlDoc, agreement: models.Agreement, dataset: A
     """Compute the agreement's bands and corridors as the build does, with each member of every series
     it names (a report's date picks one); none may come out empty."""
     series = dataset.series
-    used = {ref.series for p in agreement.provisions for _, ref in _geography_refs(p.geography) if ref.series}
+    used = {ref.series for p in agreement.provisions for _, _, ref in _geography_refs(p.geography) if ref.series}
     dates = sorted({models.partial_date_start(m.as_of) for name in used for m in series.get(name, [])})
     found: list[DataError] = []
     for as_of in dates or [None]:
@@ -682,6 +724,20 @@ def _check_zones_once(file: str, doc: YamlDoc, agreement: models.Agreement, data
         return
     index_of = {provision.id: index for index, provision in enumerate(agreement.provisions)}
     reported: set[str] = set()
+    for index, provision in enumerate(agreement.provisions):  # each sector of a band gives part of its zone
+        geo = provision.geography
+        if not getattr(geo, "sectors", None):
+            continue
+        from accordmap.geography.common import Context
+
+        for number, part in enumerate(geo.sector_parts(Context(dataset, geometry.crs))):
+            if part.is_empty or part.area == 0:
+                sector = geo.sectors[number]
+                loc = ("provisions", index, "geography", "sectors", number)
+                errors.append(DataError(file, doc.line_of(loc), field_name(loc),
+                                        f"sector {sector.label!r} comes out empty: nothing within {sector.depth_km:g} km "
+                                        f"of {_ref_text(geo.along)} lies inside {_ref_text(sector.within)} and the "
+                                        "band's area (expected a sector the line runs along or through)"))
     for zone in geometry.zones:
         if zone.provision_id in reported or (not zone.geometry.is_empty and zone.geometry.area > 0):
             continue
@@ -689,16 +745,30 @@ def _check_zones_once(file: str, doc: YamlDoc, agreement: models.Agreement, data
         index = index_of[zone.provision_id]
         geo = agreement.provisions[index].geography
         loc = ("provisions", index, "geography")
-        fix = "check along, within and the layers' coordinates"
-        if geo.within is not None and _apart(dataset, geo):
+        fix = "check along, within" + (", except" if getattr(geo, "except_", None) else "") + " and the layers' coordinates"
+        if zone.description and getattr(geo, "sectors", None) and zone.description == geo.sectors_text():
+            message = (f"the band by sector comes out empty: no sector's area lies within its depth of "
+                       f"{_ref_text(geo.along)} inside the band's area (expected sectors along the line; {fix})")
+        elif geo.within is not None and _apart(dataset, geo):
             what = (f"nothing within {zone.distance_km:g} km of {_ref_text(geo.along)} lies inside" if zone.kind == "band"
                     else f"its route, {_ref_text(geo.along)}, never enters")
             message = (f"the {zone.kind} comes out empty at {zone.distance_km:g} km: {what} {_ref_text(geo.within)} "
                        f"(expected a line that runs along or through the area; {fix})")
+        elif getattr(geo, "except_", None) and _left_without_except(dataset, geometry.crs, geo, zone):
+            message = (f"the {zone.kind} comes out empty at {zone.distance_km:g} km: {_ref_text(geo.except_)}, "
+                       f"given in except, covers all of it (expected except areas that leave part of the zone; {fix})")
         else:
             message = (f"the {zone.kind} comes out empty at {zone.distance_km:g} km (expected a distance that gives "
                        f"an area, e.g. a few km; {fix})")
         errors.append(DataError(file, doc.line_of(loc), field_name(loc), message))
+
+
+def _left_without_except(dataset: Any, crs: Any, geography: Any, zone: Any) -> bool:
+    """Whether the zone has an area when nothing is excepted (so the ``except`` areas cover it)."""
+    from accordmap.geography.common import Context
+
+    unexcepted = geography.model_copy(update={"except_": None}).zones(zone.provision_id, Context(dataset, crs), {})
+    return any(z.name == zone.name and z.geometry.area > 0 for z in unexcepted)
 
 
 def _apart(dataset: Any, geography: Any) -> bool:
@@ -706,5 +776,5 @@ def _apart(dataset: Any, geography: Any) -> bool:
     import shapely
 
     along = shapely.union_all(dataset.layer_frame(geography.along).geometry.values)
-    within = shapely.union_all(dataset.layer_frame(geography.within).geometry.values)
+    within = shapely.union_all([g for ref in geography.within for g in dataset.layer_frame(ref).geometry.values])
     return not shapely.intersects(along, within)

@@ -8,8 +8,9 @@ self-contained file and nothing is fetched. The reader-facing ``note`` of a sour
 item; its ``editor_note`` never does.
 
 The suggested citation names the report, the accordmap version, the day the report was made and
-the data version (a hash of ``data/``), which together say exactly what was cited. It carries no
-URL: where a report is published is not known when it is built.
+the data version (a hash of ``data/``), and the parameters set to other than their defaults
+("Parameters: as_of=2020-03-10"), which together say exactly what was cited and rebuild it. It
+carries no URL: where a report is published is not known when it is built.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, Iterable
 
 from markupsafe import Markup
 
-from accordmap import __version__, escape, models, reliability
+from accordmap import __version__, escape, models, params, reliability
 
 MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
 
@@ -69,15 +70,45 @@ def sources_csl(sources: Iterable[models.Source]) -> list[dict[str, Any]]:
     return [source_item(s) for s in sources]
 
 
+# parameters named by the citation's title and id already (the agreement, or the amendment and its base)
+SUBJECT_PARAMETERS = ("agreement", "base", "amendment")
+
+
+def chosen_parameters(report: str, values: dict[str, Any] | None) -> dict[str, Any]:
+    """The parameters of ``report`` a user set to other than their defaults, in registry order: what a
+    citation must name so the cited variant can be rebuilt. Internal ones (data_dir) and the subject are left out."""
+    values = values or {}
+    return {name: values[name] for name in params.public(report)
+            if name not in SUBJECT_PARAMETERS and name in values and values[name] != params.PARAMETERS[name].default}
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def parameters_text(chosen: dict[str, Any]) -> str:
+    """'Parameters: as_of=2020-03-10, zone_max_km=25.' (the -p values of accordmap build), or '' for defaults."""
+    if not chosen:
+        return ""
+    return "Parameters: " + ", ".join(f"{name}={_value(value)}" for name, value in chosen.items()) + "."
+
+
 def report_title(agreement: models.Agreement, report_kind: str) -> str:
     return f"{agreement.short_title}: {report_kind}"
 
 
 def report_item(agreement: models.Agreement, report: str, report_kind: str, data_version: str,
-                generated: dt.date) -> dict[str, Any]:
-    """The report as one CSL-JSON item."""
+                generated: dt.date, chosen: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The report as one CSL-JSON item; ``chosen``: its non-default parameters (:func:`chosen_parameters`),
+    which go into its note and its id (one id per variant, as the build names the files of a sweep)."""
+    chosen = chosen or {}
+    suffix = "".join(f"--{name}={_value(value)}" for name, value in chosen.items())
     return {
-        "id": f"accordmap-{agreement.id}-{report}",
+        "id": f"accordmap-{agreement.id}-{report}{suffix}",
         "type": "report",
         "title": report_title(agreement, report_kind),
         "publisher": "accordmap",
@@ -86,14 +117,18 @@ def report_item(agreement: models.Agreement, report: str, report_kind: str, data
         "issued": csl_date(generated),
         "note": (f"About the {agreement.title} ({models.day_label(agreement.date_signed, long=True)}). Generated "
                  f"{models.day_label(generated, long=True)} with accordmap {__version__} from data version "
-                 f"{data_version}. Lines and zones on its maps are approximate."),
+                 f"{data_version}. " + (parameters_text(chosen) + " " if chosen else "")
+                 + "Lines and zones on its maps are approximate."),
     }
 
 
-def suggested_citation(agreement: models.Agreement, report_kind: str, data_version: str, generated: dt.date) -> str:
-    """accordmap, "Sochi memorandum: Brief", report generated 26 November 2026 with accordmap 0.1.0, data version ..."""
-    return (f"accordmap, \u201c{report_title(agreement, report_kind)}\u201d, report generated "
+def suggested_citation(agreement: models.Agreement, report_kind: str, data_version: str, generated: dt.date,
+                       chosen: dict[str, Any] | None = None) -> str:
+    """accordmap, "Sochi memorandum: Brief", report generated 26 November 2026 with accordmap 0.1.0, data version
+    ... [Parameters: as_of=2020-03-10.]"""
+    text = (f"accordmap, \u201c{report_title(agreement, report_kind)}\u201d, report generated "
             f"{models.day_label(generated, long=True)} with accordmap {__version__}, data version {data_version}.")
+    return f"{text} {parameters_text(chosen)}" if chosen else text
 
 
 def data_url(items: list[dict[str, Any]]) -> str:
@@ -117,16 +152,18 @@ def _download(text: str, items: list[dict[str, Any]], filename: str) -> Markup:
 
 
 def cite_block(agreement: models.Agreement, report: str, report_kind: str, data_version: str, generated: dt.date,
-               sources: Iterable[models.Source]) -> Markup:
-    """The "Cite this report" paragraph: suggested citation and the two CSL-JSON downloads."""
+               sources: Iterable[models.Source], parameters: dict[str, Any] | None = None) -> Markup:
+    """The "Cite this report" paragraph: suggested citation and the two CSL-JSON downloads.
+    ``parameters``: the report's parameter values; those set to other than their defaults are cited."""
+    chosen = chosen_parameters(report, parameters)
     sources = list(sources)
     stem = f"{agreement.id}-{report}"
     return Markup(
         '<div class="cite-this"><h3>Cite this report</h3><p class="suggested-citation">{}</p>'
         '<p class="csl-links">For reference managers (Zotero, Pandoc; CSL-JSON): {} · {}.</p></div>'
     ).format(
-        Markup("<bdi>{}</bdi>").format(suggested_citation(agreement, report_kind, data_version, generated)),
-        _download("this report", [report_item(agreement, report, report_kind, data_version, generated)],
+        Markup("<bdi>{}</bdi>").format(suggested_citation(agreement, report_kind, data_version, generated, chosen)),
+        _download("this report", [report_item(agreement, report, report_kind, data_version, generated, chosen)],
                   f"{stem}-citation.json"),
         _download(f"its {len(sources)} sources", sources_csl(sources), f"{stem}-sources.json"),
     )

@@ -3,41 +3,17 @@
 The control layers are estimates whose lines are off by a typical error (6–8 km for the shipped
 Idlib lines), so every area here comes as a range: the figure computed from the lines as they
 are, and the figures if each line were off by its typical error in the same direction all along
-(the "low" and "high" bounds). Reports quote the rounded figure with that range.
+(the "low" and "high" bounds). Each is an :class:`accordmap.figures.AreaFigure`, rounded by the one
+rule of :mod:`accordmap.figures` (to the magnitude of its error); reports quote it with its range.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import shapely
 
+from accordmap.figures import AreaFigure, round_area
 
-@dataclass(frozen=True)
-class AreaFigure:
-    """An area in km² with the range the lines' error allows."""
-
-    km2: float
-    low_km2: float
-    high_km2: float
-
-    @property
-    def rounded(self) -> int:
-        return round_area(self.km2)
-
-    def label(self) -> str:
-        """'about 3,000 km² (800–4,200 km²)': rounded to what the lines support."""
-        return (f"about {round_area(self.km2):,} km² "
-                f"({round_area(self.low_km2):,}–{round_area(self.high_km2):,} km²)")
-
-
-def round_area(km2: float) -> int:
-    """Two significant figures, never finer than 10 km² (areas from lines with a km-scale error)."""
-    if km2 <= 0 or not math.isfinite(km2):
-        return 0
-    step = max(10, 10 ** (math.floor(math.log10(km2)) - 1))
-    return int(round(km2 / step) * step)
+__all__ = ["AreaFigure", "changed_hands", "overlap_km2", "round_area", "share_taken"]
 
 
 def _km2(geometry: shapely.Geometry) -> float:

@@ -6,7 +6,7 @@ report says so). The ground: the control layers of the base agreement's zone are
 (:func:`accordmap.dataset.resolve_layer`), so the state when the base was signed and the state on
 ``as_of`` (None: the latest layer) are two members of it. Every area comes from
 :mod:`accordmap.comparison` as a range set by the lines' typical error, rounded with
-:func:`~accordmap.comparison.round_area`; areas others published (data/published_areas.yaml) are
+:mod:`accordmap.figures` (to the magnitude of each range); areas others published (data/published_areas.yaml) are
 set beside them with their periods; the sourced localities whose control changed are listed.
 
 :class:`Comparison` computes; :class:`ComparisonReport` (what ``Report.from_parameters`` gives for a
@@ -25,19 +25,19 @@ import pandas as pd
 import shapely
 from markupsafe import Markup
 
-from accordmap import checks, comparison, escape, maps, models, params, published_areas
+from accordmap import (checks, comparison, escape, exports, maps, models, params, published_areas, reliability, styles,
+                       wording)
 from accordmap.comparison import AreaFigure, round_area
 from accordmap.dataset import Resolved
 from accordmap.geometry import AgreementGeometry, build_geometry
 from accordmap.load import Dataset
 from accordmap.markup import HTML, cite, isolate, source_entry, table, zone_name
 from accordmap.sections import Report, accuracy_notice
+from accordmap.vocabularies import UNKNOWN_CONTROL
 
 CHANGED_STYLE = {"color": "#b71c1c", "fillColor": "#e57373", "fillOpacity": 0.55, "weight": 1}
 ZONE_STYLE = {"color": "#7b1fa2", "fillColor": "#ce93d8", "fillOpacity": 0.3, "weight": 2, "dashArray": "6 4"}
 CORRIDOR_STYLE = {"color": "#0d47a1", "fillColor": "#64b5f6", "fillOpacity": 0.35, "weight": 2}
-CONTROL_LABELS = {"opposition": "opposition", "government": "government", "turkey_sna": "Turkey and the SNA",
-                  "unknown": "not established"}
 ACTION_LABELS = {"supersedes": "superseded", "modifies": "changed", "carries-over": "carried over"}
 
 
@@ -79,7 +79,7 @@ class Comparison:
         band = next((p.geography for p in base.provisions if p.geography and p.geography.kind == "band"), None)
         if band is None:
             raise ValueError(f"the {base.short_title} has no band zone (expected a provision with geography kind band)")
-        self.held_series = _series_of(dataset, band.within, "within", base)
+        self.held_series = _series_of(dataset, band.within[0] if band.within else None, "within", base)
         self.line_series = _series_of(dataset, band.along, "along", base)
         self.before = self._state(base.date_signed)
         self.after = self._state(as_of)
@@ -125,11 +125,15 @@ class Comparison:
                                         self.after.line.layer.accuracy_km, self.before.line.layer.accuracy_km)
 
     def zone_taken(self) -> list[tuple[object, AreaFigure, float]]:
-        """For each zone of the base agreement: the part outside the held area on the later date, and its share."""
+        """For each zone of the base agreement: the part held on the earlier date and outside the held area on the
+        later one, and its share of the zone (a zone either side of the line was never all held: its other side is
+        not 'no longer held')."""
         rows = []
         for zone in sorted(self.base_geometry.zones, key=lambda z: z.distance_km):
-            figure, share = comparison.share_taken(zone.geometry, self.shapes["held_after"], self.shapes["line_after"],
+            held_part = shapely.intersection(zone.geometry, self.shapes["held_before"])
+            figure, share = comparison.share_taken(held_part, self.shapes["held_after"], self.shapes["line_after"],
                                                    self.after.line.layer.accuracy_km)
+            share = figure.km2 / zone.area_km2 if zone.area_km2 else 0.0
             rows.append((zone, figure, share))
         return rows
 
@@ -168,7 +172,7 @@ class Comparison:
         later = frames[1].drop(columns=["geometry", after.layer.name_property]).rename(
             columns={checks.LOCALITY_CONTROL: "after"})
         joined = earlier.join(later[[c for c in later.columns if c not in earlier.columns]], how="inner")
-        unknown = joined[(joined["before"] == "unknown") | (joined["after"] == "unknown")]
+        unknown = joined[(joined["before"] == UNKNOWN_CONTROL) | (joined["after"] == UNKNOWN_CONTROL)]
         changed = joined[(joined["before"] != joined["after"]) & ~joined.index.isin(unknown.index)].copy()
         outer = self.base_geometry.outer_zone
         points = gpd.GeoSeries(changed["geometry"], crs=4326).to_crs(self.crs)
@@ -202,17 +206,43 @@ class ComparisonReport(Report):
         self._cited.extend(i for i in ids if i not in self._cited)
         return cite(self.dataset, ids)
 
-    def _layers_used(self) -> list[models.Layer]:
+    def _layer_uses(self) -> dict[str, list]:
+        """Every layer this report used, by id, with how (:func:`accordmap.wording.layer_uses`): the control
+        layers compared, the layers each agreement's zones are computed from, the localities listed, and the
+        labelled layers drawn for orientation."""
         c = self.comparison
-        ids = [c.before.held.layer.id, c.before.line.layer.id, c.after.held.layer.id, c.after.line.layer.id]
-        for agreement in (c.base, c.amendment):
-            for provision in self.dataset.resolve_agreement(agreement, c.before.date if agreement is c.base else self.as_of).provisions:
+        uses: dict[str, list] = {}
+
+        def add(layer_id: str, use) -> None:
+            if use not in uses.setdefault(layer_id, []):
+                uses[layer_id].append(use)
+
+        for state in (c.before, c.after):
+            for layer in (state.held.layer, state.line.layer):
+                add(layer.id, f"compared: the state on {state.label}")
+        for agreement, on in ((c.base, c.before.date), (c.amendment, self.as_of)):
+            resolved = self.dataset.resolve_agreement(agreement, on)
+            for provision in resolved.provisions:
                 geo = provision.geography
                 if geo is not None and geo.kind != "features":
-                    ids += [ref.layer for ref in (geo.along, geo.within) if ref is not None]
+                    for _, _, ref in geo.layer_refs():
+                        add(ref.layer, wording.computed_use(geo))
         if self.dataset.catalog.localities_series:
-            ids.append(self.dataset.resolve(self.dataset.catalog.localities_series, c.after.date).layer.id)
-        return [self.dataset.layers[i] for i in dict.fromkeys(ids)]
+            add(self.dataset.resolve(self.dataset.catalog.localities_series, c.after.date).layer.id,
+                "the localities that changed hands")
+        for layer in self._labelled_layers():
+            add(layer.id, wording.DRAWN)
+        return uses
+
+    def _labelled_layers(self) -> list[models.Layer]:
+        """The layers of the two agreements' maps that the catalog gives a ``label`` (countries, regions, places):
+        drawn on the comparison's map for orientation, with their names."""
+        ids = [*self.base.map_layers, *self.amendment.map_layers]
+        return [self.dataset.layers[i] for i in dict.fromkeys(ids)
+                if i in self.dataset.layers and self.dataset.layers[i].label is not None]
+
+    def _layers_used(self) -> list[models.Layer]:
+        return [self.dataset.layers[i] for i in self._layer_uses()]
 
     # --- sections -------------------------------------------------------------------------------
 
@@ -236,7 +266,7 @@ class ComparisonReport(Report):
             title, when, ground, self._accuracy_notice()))
 
     def _accuracy_notice(self) -> Markup:
-        return accuracy_notice(self._layers_used(), "compared here",
+        return accuracy_notice(self.dataset, self._layer_uses(), [self.base, self.amendment], "compared here",
                                " The zones and every area below are computed from them, so they are approximate by "
                                "as much: each area is given with the range the lines' error allows.")
 
@@ -244,6 +274,9 @@ class ComparisonReport(Report):
         """Provisions added, changed, superseded and carried over."""
         base, amendment = self.base, self.amendment
         by_id = {p.id: p for p in amendment.provisions}
+
+        def category(p: models.Provision) -> str:  # its label in the provision_categories vocabulary
+            return self.dataset.vocabularies.label("provision_categories", p.category)
 
         def provision(p: models.Provision | None, agreement: models.Agreement) -> Markup:
             if p is None:
@@ -271,9 +304,9 @@ class ComparisonReport(Report):
             for p in amendment.provisions:
                 same = [b for b in base.provisions if b.category == p.category]
                 rows.append(["changed" if same else "added", Markup("<br>").join(provision(b, base) for b in same) or Markup("—"),
-                             provision(p, amendment), f"same category: {p.category}" if same else f"new category: {p.category}"])
+                             provision(p, amendment), f"same category: {category(p)}" if same else f"new category: {category(p)}"])
             matched = {p.category for p in amendment.provisions}
-            rows += [["not addressed", provision(b, base), Markup("—"), f"no provision of category {b.category}"]
+            rows += [["not addressed", provision(b, base), Markup("—"), f"no provision of category {category(b)}"]
                      for b in base.provisions if b.category not in matched and b.category in categories]
         order = {"added": 0, "changed": 1, "superseded": 2, "carried over": 3, "not addressed": 4}
         rows.sort(key=lambda r: order[r[0]])
@@ -304,39 +337,58 @@ class ComparisonReport(Report):
         for zone, corridor, km2 in c.overlaps():
             rows.append([Markup("Overlap of the {} and the {}").format(zone_name(zone), zone_name(corridor)),
                          f"about {round_area(km2):,} km²" if round_area(km2) else "none"])
-        note = Markup('<p class="method">All areas are computed from the approximate layers {}; ranges: {}, '
-                      "as if each line were off by that much all along, one way or the other. Rounded to two significant "
-                      "figures.</p>").format(cite_layers, errors)
-        return HTML(table(["Figure", "Area"], rows, "figures", caption="Computed from the control layers", row_header=True) + note)
+        compared = (c.before.held.layer, c.before.line.layer, c.after.held.layer, c.after.line.layer)
+        kind = "the approximate layers" if wording.approximate(compared) else "exact layers"  # as the catalog says
+        note = Markup('<p class="method">All areas are computed from {} {}; ranges: {}, '
+                      "as if each line were off by that much all along, one way or the other. Each area is rounded to "
+                      "the magnitude of its error (an error of about 2,000 km² rounds to thousands) and its range outwards "
+                      "to half that step; an area with no range (the zones' sizes, overlaps) to two significant figures."
+                      "</p>").format(kind, cite_layers, errors)
+        return exports.with_table(exports.with_zones(  # the zones of both agreements, and these figures as CSV
+            table(["Figure", "Area"], rows, "figures", caption="Computed from the control layers", row_header=True) + note,
+            self.dataset, [c.base_geometry, c.amendment_geometry], self.as_of), "figures", c.figures_frame())
 
     def map(self, height: int = 560) -> HTML:
         m = self.map_object(height)
         page = m.get_root().render()
         c = self.comparison
+        # from the layers' accuracy: those drawn and those the zones are computed from
+        zones_km = max((g.accuracy_km for g in (c.base_geometry, c.amendment_geometry) if g.accuracy_km), default=None)
+        note = wording.map_note(self._layers_used(), zones_km, bool(c.base_geometry.zones or c.amendment_geometry.zones))
         caption = Markup("The {} zone and the {} corridor on the ground of {} and {}").format(
             isolate(self.base.short_title), isolate(self.amendment.short_title), c.before.label, c.after.label)
-        return HTML(Markup(
-            '<figure class="map"><iframe class="map-frame" title="{}" srcdoc="{}" style="height:{}px"></iframe>'
-            '<p class="print-only">The interactive map is not printed; the figures and the table of localities give its content.</p>'
-            '<figcaption>{}</figcaption><p class="map-note">The lines and zones are approximate: typically ±{:g} km, worse '
-            'in places.</p><p class="map-alt">Text alternative: the figures and the table of localities that changed hands.</p>'
-            "</figure>").format(escape.html_attr(f"Map: {self.base.short_title} and {self.amendment.short_title}"),
-                                escape.html_attr(page), escape.css_value(height, "number"), caption,
-                                max(c.before.line.layer.accuracy_km or 0, c.after.line.layer.accuracy_km or 0)))
+        return HTML(styles.section("map", Markup(  # sized and styled inline, for JupyterLab too (accordmap.styles)
+            '<figure class="map">{}'
+            '<p class="print-only" hidden>The interactive map is not printed; the figures and the table of localities give its content.</p>'
+            '<figcaption>{}</figcaption>{}<p class="map-alt">Text alternative: the figures and the table of localities that '
+            "changed hands.</p></figure>").format(
+                styles.map_frame(f"Map: {self.base.short_title} and {self.amendment.short_title}", page, height), caption,
+                Markup('<p class="map-note">{}</p>').format(note) if note else Markup(""))))
 
     def map_object(self, height: int = 560) -> folium.Map:
         """Both held areas and lines, the base zone, the amendment's corridor and the ground that changed hands."""
         c = self.comparison
         m = folium.Map(tiles=None, control_scale=True, height=height, zoom_snap=0.25)
         maps.make_offline(m)
+        maps.set_document(m, f"Map: {self.base.short_title} and {self.amendment.short_title}")  # lang and <title>
+        x0, y0, x1, y1 = shapely.bounds(shapely.union(c.shapes["held_before"], c.shapes["held_after"]))
+        corners = gpd.GeoSeries(shapely.points([x0, x1], [y0, y1]), crs=c.crs).to_crs(4326)
+        (lon0, lat0), (lon1, lat1) = shapely.get_coordinates(corners.values)
+        view = shapely.box(lon0, lat0, lon1, lat1)  # where the names are placed first
         entries = []
-        for layer in (c.before.held.layer, c.after.held.layer, c.before.line.layer, c.after.line.layer):
-            maps._add_layer(m, layer, self.dataset.layer_frame(layer.id), c.crs)
+        labelled = self._labelled_layers()  # with their names, as the agreements' own maps draw them
+        drawn = ([layer for layer in labelled if layer.kind == "area"]
+                 + [c.before.held.layer, c.after.held.layer, c.before.line.layer, c.after.line.layer]
+                 + [layer for layer in labelled if layer.kind != "area"])
+        for layer in drawn:
+            maps._add_layer(m, layer, self.dataset.layer_frame(layer.id), c.crs, view)
             entries.append(maps.LegendEntry(layer.title, layer.kind, maps._layer_style(layer)))
-        shapes = [(Markup("{} (computed, approximate)").format(zone_name(z)), z.geometry, ZONE_STYLE, f"{z.area_km2:,.0f} km²")
+        base_approx = set(wording.approximate_provisions(self.dataset, c.base_geometry.agreement))
+        amendment_approx = set(wording.approximate_provisions(self.dataset, c.amendment_geometry.agreement))
+        shapes = [(maps._zone_label(z, z.provision_id in base_approx), z.geometry, ZONE_STYLE, f"{z.area_km2:,.0f} km²")
                   for z in sorted(c.base_geometry.zones, key=lambda z: -z.distance_km)[:1]]
-        shapes += [(Markup("{} (computed, approximate)").format(zone_name(z)), z.geometry, CORRIDOR_STYLE, f"{z.area_km2:,.0f} km²")
-                   for z in c.amendment_geometry.zones]
+        shapes += [(maps._zone_label(z, z.provision_id in amendment_approx), z.geometry, CORRIDOR_STYLE,
+                    f"{z.area_km2:,.0f} km²") for z in c.amendment_geometry.zones]
         changed = shapely.difference(c.shapes["held_before"], c.shapes["held_after"])
         shapes.append((Markup("Ground that changed hands, {} to {}").format(c.before.label, c.after.label), changed,
                        CHANGED_STYLE, c.lost.label()))
@@ -346,18 +398,16 @@ class ComparisonReport(Report):
             frame = maps._display_frame(gpd.GeoDataFrame(geometry=[geometry], crs=c.crs), c.crs)
             feature = folium.GeoJson(shapely.geometry.mapping(frame.geometry.iloc[0]), name=escape.folium_html(label),
                                      tooltip=maps._tooltip(Markup("{}: {}").format(label, area)),
-                                     popup=maps._popup(label, [("area", area)]))
+                                     popup=maps._popup(label, [("area", area)]), pane=maps.pane_name("zones"))
             feature.add_child(maps._PathStyle(maps._checked_style(style)))
+            feature.add_child(maps._ShapeName(label.striptags()))
             feature.add_to(m)
             entries.append(maps.LegendEntry(label, "area", style))
         rows = Markup("").join(Markup('<div class="row">{}<span>{}</span></div>').format(
             maps._swatch(e.style, e.kind), e.label if isinstance(e.label, Markup) else isolate(e.label)) for e in entries)
-        maps._MapControl(Markup("<h4>Legend</h4>{}").format(rows)).add_to(m)
+        maps._MapControl(Markup("<details open><summary>Legend</summary>{}</details>").format(rows)).add_to(m)
         maps._Attribution(list(dict.fromkeys(layer.attribution for layer in self._layers_used()))).add_to(m)
         folium.LayerControl(collapsed=True).add_to(m)
-        x0, y0, x1, y1 = shapely.bounds(shapely.union(c.shapes["held_before"], c.shapes["held_after"]))
-        corners = gpd.GeoSeries(shapely.points([x0, x1], [y0, y1]), crs=c.crs).to_crs(4326)
-        (lon0, lat0), (lon1, lat1) = shapely.get_coordinates(corners.values)
         m.fit_bounds([[round(lat0, 5), round(lon0, 5)], [round(lat1, 5), round(lon1, 5)]])
         return m
 
@@ -372,7 +422,8 @@ class ComparisonReport(Report):
         if c.before.date == c.after.date:
             return HTML(Markup('<p>Both dates use the layers of {}: no locality changed hands between them.</p>').format(c.before.label))
         outer = c.base_geometry.outer_zone
-        rows = [[row["name"], CONTROL_LABELS.get(row["before"], row["before"]), CONTROL_LABELS.get(row["after"], row["after"]),
+        held_by = functools.partial(self.dataset.vocabularies.label, "control_values")  # labels from the data
+        rows = [[row["name"], held_by(row["before"]), held_by(row["after"]),
                  row["captured"] if isinstance(row["captured"], str) else "—", "yes" if row["in_zone"] else "no"]
                 for _, row in changed.sort_values("name").iterrows()]
         zone_label = zone_name(outer) if outer is not None else "zone"
@@ -418,4 +469,6 @@ class ComparisonReport(Report):
         credits = Markup("").join(
             Markup("<li>{}: {} — licence {}</li>").format(isolate(layer.title), isolate(layer.attribution), isolate(layer.licence))
             for layer in self._layers_used())
-        return HTML(Markup('<ol class="sources">{}</ol><h3>Map data credits</h3><ul class="credits">{}</ul>').format(items, credits))
+        listed = [self.dataset.sources[i] for i in ids]
+        return HTML(Markup('{}<ol class="sources">{}</ol><h3>Map data credits</h3><ul class="credits">{}</ul>{}').format(
+            reliability.kinds_legend(listed), items, credits, self.cite_this(listed)))

@@ -9,6 +9,11 @@ each count is a range: events inside, to events inside or within that error of t
 :class:`ComplianceView` holds one assessment and renders each section as HTML built from escaped
 parts (:mod:`accordmap.markup`); :func:`assessment` makes the assessment a report asks for.
 A period the event set does not cover is said so plainly, and no empty chart or table is drawn.
+
+Which event set: the ``events`` parameter names one; left at None, :func:`default_event_set` picks it from
+the data folder: the first set of data/events/catalog.yaml whose ``region`` box overlaps the agreement's
+zones, preferring one whose coverage includes the signing day (so a later set is not taken for an earlier
+agreement). No set, or none over the zones: the report says "No event set".
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import folium
 import pandas as pd
 from markupsafe import Markup
 
-from accordmap import escape, maps, models, params, published
+from accordmap import escape, maps, models, params, published, reliability, styles, wording
 from accordmap.compliance import Compliance, assess_event_set, zone_names
 from accordmap.events import EventSet
 from accordmap.geometry import AgreementGeometry
@@ -43,15 +48,27 @@ TOP_SIDES = 12  # actors listed per zone
 
 def assessment(dataset: Dataset, geometry: AgreementGeometry, set_id: str | None, *, as_of: dt.date | None = None,
                min_precision: int | None = None) -> tuple[Compliance | None, EventSet | None]:
-    """The events of ``set_id`` (None: the default set) counted in the zones, with the set's catalog
+    """The events of ``set_id`` (None: :func:`default_event_set`) counted in the zones, with the set's catalog
     entry; (None, None) when the data folder has no such event set (a report then says so)."""
-    set_id = set_id or params.PARAMETERS["events"].default
-    event_set = dataset.event_sets.get(set_id)
+    event_set = dataset.event_sets.get(set_id) if set_id else default_event_set(dataset, geometry)
     if event_set is None:
         return None, None
-    result = assess_event_set(dataset.data_dir, set_id, geometry, as_of=as_of,
+    result = assess_event_set(dataset.data_dir, event_set.id, geometry, as_of=as_of,
                               min_precision=min_precision or params.PARAMETERS["min_precision"].default)
     return result, event_set
+
+
+def default_event_set(dataset: Dataset, geometry: AgreementGeometry) -> EventSet | None:
+    """The event set a report uses when none is named: among the sets whose ``region`` box overlaps the box of
+    the agreement's zones (lon/lat), the first in the catalog whose coverage includes the signing day, else the
+    first of them (its report then says the period is not covered); None without zones or such a set."""
+    if not geometry.zones:
+        return None
+    lon0, lat0, lon1, lat1 = geometry.zones_frame(4326).total_bounds
+    over = [s for s in dataset.event_sets.values()
+            if s.region[0] <= lon1 and lon0 <= s.region[2] and s.region[1] <= lat1 and lat0 <= s.region[3]]
+    signed = geometry.agreement.date_signed
+    return next((s for s in over if s.coverage_start <= signed <= s.coverage_end), over[0] if over else None)
 
 
 def figure_range(low: int, high: int) -> str:
@@ -88,8 +105,8 @@ class ComplianceView:
     def edge_rule(self) -> str:
         edge = self.compliance.edge_km
         if not edge:
-            return ("Edge rule: the layers the zones are drawn from state no typical error (they are approximate all "
-                    "the same: see the notice above), so the low figure counts events strictly inside a zone and the "
+            return ("Edge rule: the layers the zones are drawn from state no typical error (the notice above names "
+                    "any that are approximate), so the low figure counts events strictly inside a zone and the "
                     "high figure adds only those exactly on its edge.")
         return (f"Edge rule: a zone's edge is known only to about ±{edge:g} km, the typical error of the line it is "
                 f"drawn from. Each count is a range: the low figure counts events more than {edge:g} km inside the "
@@ -103,6 +120,10 @@ class ComplianceView:
         return f"events placed to precision {c.min_precision} or finer (min_precision={c.min_precision}); {edge}"
 
     def _no_events(self) -> Markup:
+        if self.dataset.event_sets:  # sets, but none whose region box reaches the zones
+            return Markup('<p class="not-covered"><strong>No event set.</strong> No conflict-event set of this data '
+                          "folder (data/events/catalog.yaml) covers the region of the {}'s zones, so nothing can be "
+                          "counted.</p>").format(isolate(self.agreement.short_title))
         return Markup('<p class="not-covered"><strong>No event set.</strong> This data folder has no conflict-event '
                       "set (data/events/catalog.yaml), so nothing can be counted.</p>")
 
@@ -427,16 +448,15 @@ class ComplianceView:
         page = self.map_object().get_root().render()
         places = self.event_places()
         title = f"Map of the events in the {self.compliance.headline.zone}, by place"
-        return Markup(
-            '<figure class="map"><iframe class="map-frame" title="{}" srcdoc="{}" style="height:{}px"></iframe>'
-            '<p class="print-only">The interactive map is not printed; the table of places above lists where most '
+        return styles.section("map", Markup(  # sized and styled inline, for JupyterLab too (accordmap.styles)
+            '<figure class="map">{}'
+            '<p class="print-only" hidden>The interactive map is not printed; the table of places above lists where most '
             "events were.</p><figcaption>{}</figcaption>"
             '<p class="muted">Circles are places, sized by the number of events there ({} places; {}). A dark '
-            "circle has events inside the zone; a light, dashed one only events within the edge error. The lines "
-            "and zones are approximate.</p>"
+            "circle has events inside the zone; a light, dashed one only events within the edge error. {}</p>"
             '<p class="map-alt">Text alternative: the table of places above.</p></figure>'
-        ).format(escape.html_attr(title), escape.html_attr(page), escape.css_value(height, "number"), title,
-                 len(places), self.rules_short())
+        ).format(styles.map_frame(title, page, height), title, len(places), self.rules_short(),
+                 wording.agreement_map_note(self.dataset, self.agreement, self.geometry)))
 
     # --- published counts -----------------------------------------------------------------------
 
@@ -458,13 +478,19 @@ class ComplianceView:
 
     # --- sources and credit ----------------------------------------------------------------------
 
-    def sources(self) -> Markup:
-        """The documents cited in this report, the event set (credit, citation, limits) and the map data credits."""
+    def source_ids(self) -> list[str]:
+        """The ids of the documents this report cites, in the order of its Sources list."""
         ids: list[str] = []
         for part in [self.agreement.sources,
                      *[c.sources for c in published.for_agreement(self.dataset.published_counts, self.agreement.id)],
                      *[self.dataset.layers[i].sources for i in self.agreement.map_layers]]:
             ids += [i for i in part if i not in ids]
+        return ids
+
+    def sources(self) -> Markup:
+        """The documents cited in this report, the event set (credit, citation, limits) and the map data credits
+        ("Cite this report" follows, from :meth:`accordmap.sections.Report.cite_this`)."""
+        ids = self.source_ids()
         items = Markup("").join(source_entry(self.dataset.sources[i]) for i in ids)
         event_data = Markup("")
         s = self.event_set
@@ -482,8 +508,9 @@ class ComplianceView:
             Markup("<li>{}: {} — licence {}</li>").format(isolate(layer.title), isolate(layer.attribution),
                                                            isolate(layer.licence))
             for layer in (self.dataset.layers[i] for i in self.agreement.map_layers))
-        return Markup('<ol class="sources">{}</ol>{}<h3>Map data credits</h3><ul class="credits">{}</ul>').format(
-            items, event_data, credits)
+        legend = reliability.kinds_legend(self.dataset.sources[i] for i in ids)
+        return Markup('{}<ol class="sources">{}</ol>{}<h3>Map data credits</h3><ul class="credits">{}</ul>').format(
+            legend, items, event_data, credits)
 
     # --- the brief's one line ----------------------------------------------------------------
 
@@ -491,8 +518,9 @@ class ComplianceView:
         """The headline figure in one paragraph, with its rules and a link to the Compliance report."""
         more = Markup('<a href="{}">Compliance report</a>').format(escape.html_attr(href))
         if self.compliance is None:
-            return Markup('<p class="compliance-headline">No conflict-event set in this data folder, so there are no '
-                          "counts of fighting in the zone.</p>")
+            where = "covers this agreement's zones" if self.dataset.event_sets else "in this data folder"
+            return Markup('<p class="compliance-headline">No conflict-event set {}, so there are no '
+                          "counts of fighting in the zone.</p>").format(where)
         c = self.compliance
         if not c.coverage.covered or self.geometry.outer_zone is None:
             return Markup('<p class="compliance-headline">{} More: {}.</p>').format(c.coverage.message, more)

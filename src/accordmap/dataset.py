@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from accordmap import models
+from accordmap import models, vocabularies as vocab
 
 # every file accordmap reads, relative to the data folder
 DATA_FILE_PATTERNS = ("sources.yaml", "actors.yaml", "events.yaml", "agreements/*.yaml", "layers/catalog.yaml",
                       "layers/*.geojson", "events/catalog.yaml", "events/*.csv", "events/*.csv.gz", "events/*.parquet",
-                      "published_counts.yaml", "published_areas.yaml")
+                      "published_counts.yaml", "published_areas.yaml", "vocabularies.yaml")
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Dataset:
     event_sets: dict[str, Any] = field(default_factory=dict)  # id -> events.EventSet (data/events/catalog.yaml)
     published_counts: list[Any] = field(default_factory=list)  # published.PublishedCount (data/published_counts.yaml)
     published_areas: list[Any] = field(default_factory=list)  # published_areas.PublishedArea (data/published_areas.yaml)
+    vocabularies: vocab.Vocabularies = vocab.DEFAULT  # the open lists of terms and their labels (data/vocabularies.yaml)
 
     def event_frame(self, set_id: str):
         """An event set's rows as the normalised frame of :mod:`accordmap.events` (read once per file)."""
@@ -128,18 +129,17 @@ def resolve_agreement(series: dict[str, list[models.Layer]], agreement: models.A
     for provision in agreement.provisions:
         geo = provision.geography
         if geo is not None:
-            keys = [key for key in ("along", "within", "layer") if getattr(geo, key, None) is not None]
-            geo = geo.model_copy(update={key: ref(getattr(geo, key)) for key in keys})
+            geo = geo.map_refs(ref)  # every reference of the kind (within, except, sectors ...)
         provisions.append(provision.model_copy(update={"geography": geo}))
     map_layers = [resolve_layer(series, i, as_of).layer.id if i in series else i for i in agreement.map_layers]
     return agreement.model_copy(update={"provisions": provisions, "map_layers": list(dict.fromkeys(map_layers))})
 
 
 def select(frame, where: dict[str, Any] | None):
-    """The rows of a layer frame whose properties equal every value in ``where``."""
-    for key, value in (where or {}).items():
-        frame = frame[frame[key] == value]
-    return frame
+    """The rows of a layer frame that pass every condition of ``where`` (:func:`accordmap.geography.common.select`)."""
+    from accordmap.geography.common import select as select_where
+
+    return select_where(frame, where)
 
 
 def read_layer(path: Path):

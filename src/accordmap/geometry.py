@@ -1,12 +1,15 @@
 """Validated models -> geometry: zones, corridors and the figures a report quotes.
 
+Each provision's zones are computed by its geography kind (:mod:`accordmap.geography`), with the
+report's parameters applied by :func:`accordmap.geography.registry.provision_values`.
+
 Everything is computed in a metric CRS (the UTM zone of the agreement's layers, derived, not
 hard-coded) and returned in both that CRS (for figures) and EPSG:4326 (for maps).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -15,26 +18,8 @@ from pyproj import CRS
 
 from accordmap import models
 from accordmap.dataset import Dataset
-
-
-@dataclass(frozen=True)
-class Zone:
-    """One computed area: a band at one depth, or a corridor."""
-
-    provision_id: str
-    label: str
-    kind: str  # "band" or "corridor"
-    distance_km: float  # depth of a band, half-width of a corridor
-    geometry: shapely.Geometry  # metric CRS
-
-    @property
-    def area_km2(self) -> float:
-        return self.geometry.area / 1e6
-
-    @property
-    def name(self) -> str:
-        noun = "deep" if self.kind == "band" else "either side"
-        return f"{self.label}, {self.distance_km:g} km {noun}"
+from accordmap.geography import registry
+from accordmap.geography.common import Context, Zone  # Zone: importable from here too
 
 
 @dataclass
@@ -43,6 +28,12 @@ class AgreementGeometry:
     crs: CRS
     zones: list[Zone]
     accuracy_km: float | None = None  # the worst typical error of the approximate layers used
+    values: dict[str, dict[str, float]] = field(default_factory=dict)  # parameters set, by provision id
+
+    def describe(self, layers, provision_id: str) -> str:
+        """The provision's geography in words, as computed here (overrides and every exception included)."""
+        provision = next(p for p in self.agreement.provisions if p.id == provision_id)
+        return provision.geography.describe(layers, self.values.get(provision_id)) if provision.geography else ""
 
     def zones_frame(self, to_crs: int | CRS | None = 4326) -> gpd.GeoDataFrame:
         frame = gpd.GeoDataFrame(
@@ -79,59 +70,83 @@ def build_geometry(
     zone_min_km: float | None = None,
     zone_max_km: float | None = None,
     corridor_half_width_km: float | None = None,
+    overrides: dict[str, float] | None = None,
 ) -> AgreementGeometry:
-    """Compute every band and corridor the agreement's provisions declare.
+    """Compute every zone the agreement's provisions declare, each by its kind (:mod:`accordmap.geography`).
 
-    ``zone_min_km`` / ``zone_max_km`` replace the depths of band provisions and
-    ``corridor_half_width_km`` the half-width of corridors (None: as in the agreement).
+    ``overrides`` set one provision's parameters (``{"p3.max_km": 25}``); ``zone_min_km`` /
+    ``zone_max_km`` / ``corridor_half_width_km`` set those of the agreement's only band or corridor
+    (None: as in the agreement). See :func:`accordmap.geography.registry.provision_values`.
     """
-    layer_ids = [p.geography.along.layer for p in agreement.provisions if p.geography and p.geography.kind != "features"]
+    values = registry.provision_values(
+        agreement, {"zone_min_km": zone_min_km, "zone_max_km": zone_max_km,
+                    "corridor_half_width_km": corridor_half_width_km}, overrides)
+    geographies = [p.geography for p in agreement.provisions if p.geography is not None]
+    layer_ids = [getattr(g, g.MEASURED_FROM) for g in geographies if g.MEASURED_FROM]
     layer_ids += list(agreement.map_layers)
     reference = pd.concat([dataset.layer_frame(i).geometry for i in layer_ids]) if layer_ids else None
     crs = metric_crs(gpd.GeoDataFrame(geometry=reference, crs=4326)) if reference is not None else CRS.from_epsg(3857)
 
+    context = Context(dataset, crs)
     zones: list[Zone] = []
-    accuracies: list[float] = []
     for provision in agreement.provisions:
-        geo = provision.geography
-        if geo is None or geo.kind == "features":
-            continue
-        along = dataset.layer_frame(geo.along).to_crs(crs)
-        within = dataset.layer_frame(geo.within).to_crs(crs) if geo.within else None
-        accuracies += [dataset.layers[ref.layer].accuracy_km for ref in filter(None, [geo.along, geo.within])
-                       if dataset.layers[ref.layer].accuracy_km]
-        line = _union(along)
-        clip = _union(within) if within is not None else None
-        if geo.kind == "band":
-            depths = sorted(set(geo.depths(zone_min_km, zone_max_km)))
-            for depth in depths:
-                zones.append(Zone(provision.id, geo.label, "band", depth, _band(line, clip, depth)))
-        else:
-            width = corridor_half_width_km or geo.half_width_km
-            zones.append(Zone(provision.id, geo.label, "corridor", width, _corridor(line, clip, width)))
-    return AgreementGeometry(agreement, crs, zones, max(accuracies) if accuracies else None)
-
-
-def _band(line: shapely.Geometry, area: shapely.Geometry | None, depth_km: float) -> shapely.Geometry:
-    """Everything within depth_km of the line, kept inside the area."""
-    band = shapely.buffer(line, depth_km * 1000, quad_segs=16)
-    return shapely.intersection(band, area) if area is not None else band
-
-
-def _corridor(route: shapely.Geometry, area: shapely.Geometry | None, half_width_km: float) -> shapely.Geometry:
-    """half_width_km either side of the route (flat ends), the route first cut to the area."""
-    if area is not None:
-        route = shapely.intersection(route, area)
-    return shapely.buffer(route, half_width_km * 1000, cap_style="flat", quad_segs=16)
+        if provision.geography is not None:
+            zones += provision.geography.zones(provision.id, context, values.get(provision.id, {}))
+    return AgreementGeometry(agreement, crs, zones, max(context.accuracies) if context.accuracies else None, values)
 
 
 # --- figures --------------------------------------------------------------------------------
 
 
 def features_inside(frame: gpd.GeoDataFrame, zone: Zone, crs: CRS) -> gpd.GeoDataFrame:
-    """Rows of a point layer whose geometry lies in the zone."""
+    """Rows of a point layer whose geometry lies in the zone (no edge rule: see :func:`point_positions`)."""
     projected = frame.to_crs(crs)
     return frame[projected.within(zone.geometry).values]
+
+
+def point_positions(frame: gpd.GeoDataFrame, zone: Zone, crs: CRS, edge_km: float = 0.0) -> pd.Series:
+    """Each point's position against the zone, with the frame's index: ``inside`` (in the zone and farther
+    than ``edge_km`` from its boundary), ``edge`` (within ``edge_km`` of the boundary, either side) or
+    ``outside``. With ``edge_km`` 0, a point on the boundary is inside. See :mod:`accordmap.figures`."""
+    if not edge_km >= 0:
+        raise ValueError(f"edge_km {edge_km!r} is negative (expected 0 or more km)")
+    points = frame.to_crs(crs).geometry.values
+    covered = shapely.covers(zone.geometry, points)
+    position = pd.Series("outside", index=frame.index, dtype=object)
+    position[covered] = "inside"
+    if edge_km:
+        position[shapely.dwithin(zone.geometry.boundary, points, edge_km * 1000)] = "edge"
+    return position
+
+
+def _geography(geometry: AgreementGeometry, zone: Zone):
+    return next(p.geography for p in geometry.agreement.provisions if p.id == zone.provision_id)
+
+
+def zone_accuracy_km(dataset: Dataset, geometry: AgreementGeometry, zone: Zone) -> float | None:
+    """The typical error of the zone's edges: the worst ``accuracy_km`` of the layers its provision's
+    geography reads (along, within, except ...); None when none states one."""
+    accuracies = []
+    for _, _, ref in _geography(geometry, zone).layer_refs():
+        layer = dataset.layers.get(ref.layer) if ref.layer else None
+        if layer is None:  # a series not resolved to a member: the agreement-wide figure
+            return geometry.accuracy_km
+        if layer.accuracy_km:
+            accuracies.append(layer.accuracy_km)
+    return max(accuracies) if accuracies else None
+
+
+def uncertain_boundary_km(dataset: Dataset, geometry: AgreementGeometry, zone: Zone) -> float:
+    """Kilometres of the line a band or corridor is measured from, within the zone (touching its edge
+    counts): the boundary whose error makes the zone's area uncertain (:func:`accordmap.figures.area_figure`).
+    A zone measured from no line: its whole boundary."""
+    geography = _geography(geometry, zone)
+    along = getattr(geography, geography.MEASURED_FROM) if geography.MEASURED_FROM else None
+    if along is None:
+        return float(zone.geometry.boundary.length) / 1000
+    line = shapely.union_all([part for ref in (along if isinstance(along, list) else [along])
+                              for part in dataset.layer_frame(ref).to_crs(geometry.crs).geometry.values])
+    return float(shapely.intersection(line, shapely.buffer(zone.geometry, 10.0)).length) / 1000
 
 
 def length_inside_km(frame: gpd.GeoDataFrame, zone: Zone, crs: CRS, by: str | None = None) -> dict[str, float]:

@@ -1,12 +1,14 @@
 """Provision states (:mod:`accordmap.status`) -> the implementation chart: inline SVG, legend included.
 
-One row per provision: a bar from the signing to ``as_of`` (or, without one, to the last recorded
-change), in segments coloured by the status in force, extended by a dashed outline to a deadline
+One row per provision, labelled "Point <number> · <category label>" (the label of the provision_categories
+vocabulary, data/vocabularies.yaml): a bar from the signing (or the provision's own later start, which may have a
+time of day) to ``as_of`` (or, without one, to the last recorded change), in segments coloured by the status in force, extended by a dashed outline to a deadline
 still to come; a marker at each status change; the deadline as a tick; the status in force written
 at the row's end. Every status differs from every other in fill lightness *and* in pattern and
 marker shape, so the chart reads in grayscale and in print, and the legend is part of the drawing.
 Notes from the data appear only in hover titles, escaped; everything needed to read the chart is
-written on it.
+written on it. The time axis has ticks suited to its span, from days to decades
+(:func:`accordmap.dates.axis_ticks`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from accordmap import models, status
+from accordmap import dates, models, status
 from accordmap.load import Dataset
 
 
@@ -110,11 +112,10 @@ def implementation_chart_svg(dataset: Dataset, agreement: models.Agreement, as_o
     bar_end = chart_end(dataset, agreement, as_of)
     deadlines = [s.provision.deadline for s in states if s.provision.deadline]
     end = max([bar_end, *deadlines, start + dt.timedelta(days=30)])
-    first, last = dt.date(start.year, start.month, 1), end + dt.timedelta(days=20)
-    span = (last - first).days or 1
+    axis = dates.axis_ticks(start, end, width - left - right, font - 1)
 
     def x(day: dt.date) -> float:
-        return round(left + (width - left - right) * (day - first).days / span, 1)
+        return axis.position(day, left, width - right)
 
     legend_top = top + row_h * len(states) + 16
     legend_rows = 2
@@ -126,21 +127,12 @@ def implementation_chart_svg(dataset: Dataset, agreement: models.Agreement, as_o
              .format(" compact" if compact else "", width, height, prefix, prefix, len(states), agreement.short_title,
                      when),
              _defs(prefix)]
-    # time axis: a tick at each year (long spans) or each month
-    ticks = []
-    if span > 540:
-        ticks = [(dt.date(y, 1, 1), str(y)) for y in range(first.year + 1, last.year + 1)]
-        ticks.insert(0, (first, f"{first:%b %Y}"))
-    else:
-        day, step = first, 1 if span <= 200 else 2
-        while day <= last:
-            ticks.append((day, f"{day:%b %Y}" if day.month == 1 or day == first else f"{day:%b}"))
-            month = day.month - 1 + step
-            day = dt.date(day.year + month // 12, month % 12 + 1, 1)
-    for day, label in ticks:
+    # time axis: ticks every day, week, month(s), year or 5, 10 ... years, as the span allows without overlap
+    tick_class = Markup("tick year") if axis.step.endswith(("year", "years")) else Markup("tick")
+    for tick in axis.ticks:
         parts.append(Markup('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="year-line" stroke="#999999" stroke-dasharray="2 3"/>'
-                            '<text x="{0}" y="{3}" class="year" font-size="{4}" text-anchor="middle" fill="#444444">{5}</text>')
-                     .format(x(day), top - 8, top + row_h * len(states), top - 12, font - 1, label))
+                            '<text x="{0}" y="{3}" class="{6}" font-size="{4}" text-anchor="middle" fill="#444444">{5}</text>')
+                     .format(x(tick.day), top - 8, top + row_h * len(states), top - 12, font - 1, tick.label, tick_class))
     if as_of is not None:
         parts.append(Markup('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="as-of" stroke="#000000" stroke-width="1.5" '
                             'stroke-dasharray="5 3"/>'
@@ -152,13 +144,16 @@ def implementation_chart_svg(dataset: Dataset, agreement: models.Agreement, as_o
         y = top + row * row_h
         mid = y + row_h / 2
         parts.append(Markup('<text x="{}" y="{}" class="row-label" font-size="{}" text-anchor="end">Point {} · {}</text>')
-                     .format(left - 8, mid + font / 3, font, p.number, p.category))
+                     .format(left - 8, mid + font / 3, font, p.number,
+                             dataset.vocabularies.label("provision_categories", p.category)))
         if not state.in_force:
-            parts.append(Markup('<text x="{}" y="{}" font-size="{}">not yet in force</text>')
-                         .format(left + 4, mid + font / 3, font))
+            when = f" (from {p.starts.label()})" if state.starts == "upcoming" else ""
+            parts.append(Markup('<text x="{}" y="{}" font-size="{}">not yet in force{}</text>')
+                         .format(left + 4, mid + font / 3, font, when))
             continue
         # segments: pending from the signing, then each change until the next one (or the bar's end)
-        edges = [(agreement.date_signed, "pending"), *[(c.date, c.status) for c in state.history]]
+        begins = status.in_force_from(agreement, p)
+        edges = [(begins, "pending"), *[(c.date, c.status) for c in state.history]]
         for (day, name), (next_day, _) in zip(edges, [*edges[1:], (bar_end, "")]):
             parts.append(_swatch(prefix, name, x(day), mid - bar_h / 2, x(max(next_day, day)) - x(day), bar_h))
         if p.deadline and p.deadline > bar_end:  # still to come: a dashed outline to the deadline
@@ -168,8 +163,12 @@ def implementation_chart_svg(dataset: Dataset, agreement: models.Agreement, as_o
         if p.deadline:
             parts.append(Markup('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="deadline-tick" stroke="#000000" '
                                 'stroke-width="2"><title>Deadline {3}{4}</title></line>')
-                         .format(x(p.deadline), mid - bar_h, mid + bar_h, models.day_label(p.deadline),
+                         .format(x(p.deadline), mid - bar_h, mid + bar_h, p.deadline.label(),
                                  f" ({state.deadline})" if state.deadline else ""))
+        if begins != agreement.date_signed:  # in force from a start of its own
+            parts.append(Markup('<path d="M{0},{1} l5,{2} l-5,{2} z" class="start-mark" fill="#000000">'
+                                '<title>In force from {3}</title></path>')
+                         .format(x(begins), mid - bar_h / 2, bar_h / 2, begins.label()))
         for change in state.history:
             title = Markup("{}: {}{}").format(models.day_label(change.date), status.STATUS_LABELS[change.status],
                                               Markup(" — {}").format(change.note) if change.note else "")

@@ -6,9 +6,9 @@ was generated, the data version, and the hashes of its inputs (:class:`accordmap
 the next build compares to decide what to rebuild. The index is made from the manifest alone (with
 jinja2, not the notebook stack), so a build that rebuilds nothing can still repair it.
 
-The index lists each agreement with its reports, and under it the agreements that amend it, each
-with its own reports (comparison reports included); a sweep's reports are listed with the
-parameters that make each one different.
+The index lists each agreement (its title and summary, as its data file gives them) with its reports,
+and under it the agreements that amend it, each with its own reports (comparison reports included); a sweep's reports are listed with the
+parameters that make each one different, and the files published beside it (zones, tables as CSV).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from accordmap import __version__, params
+from accordmap import __version__, attachments, params
 from accordmap.jobs import OUTPUT_PATH, jsonable
 from accordmap.paths import TEMPLATES_DIR
 
@@ -57,7 +57,15 @@ def _shown_parameters(entry: dict[str, Any]) -> str:
     return ", ".join(shown) or "defaults"
 
 
-def _report_rows(out_dir: Path, entries: list[tuple[str, dict[str, Any]]]) -> list[dict[str, str]]:
+def _downloads(out_dir: Path, path: str, entry: dict[str, Any]) -> list[dict[str, str]]:
+    """The files published beside the report (:mod:`accordmap.attachments`) that exist: href and 'key.extension'."""
+    files = entry.get("files") if isinstance(entry.get("files"), list) else []
+    stem = Path(path).stem
+    return [{"href": f, "label": f.rsplit("/", 1)[1].removeprefix(f"{stem}.")} for f in files
+            if attachments.belongs(f, path) and (out_dir / f).is_file()]
+
+
+def _report_rows(out_dir: Path, entries: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
     order = list(params.REPORTS)
 
     def key(item: tuple[str, dict[str, Any]]) -> tuple:
@@ -72,6 +80,7 @@ def _report_rows(out_dir: Path, entries: list[tuple[str, dict[str, Any]]]) -> li
             "summary": str(entry.get("summary") or registry.get("summary", "")),
             "parameters": _shown_parameters(entry),
             "generated": entry["generated"], "size": f"{(out_dir / path).stat().st_size / 1e6:.2f} MB",
+            "downloads": _downloads(out_dir, path, entry),
         })
     return rows
 
@@ -83,7 +92,7 @@ def index_sections(out_dir: Path, manifest: dict[str, dict[str, Any]]) -> list[d
     for path, entry in manifest.items():
         folder = folders.setdefault(entry["agreement"], {"id": entry["agreement"], "entries": []})
         folder["entries"].append((path, entry))
-        for name in ("short_title", "title", "date", "amends"):
+        for name in ("short_title", "title", "date", "amends", "summary"):
             if entry.get(f"agreement_{name}") is not None:
                 folder[name] = str(entry[f"agreement_{name}"])
 
@@ -101,6 +110,7 @@ def index_sections(out_dir: Path, manifest: dict[str, dict[str, Any]]) -> list[d
             "title": folder.get("title", "(no longer in the data)"),
             "date": folder.get("date", ""),
             "amends": folders.get(amends, {}).get("short_title", amends) if amends else "",
+            "summary": folder.get("summary", ""),  # the agreement's own summary, from its data file
             "reports": _report_rows(out_dir, folder["entries"]),
         }
 

@@ -100,7 +100,7 @@ class Scan:
     files: list[Path]  # every file accordmap reads (dataset.data_files)
     agreements: dict[str, dict[str, Any]]  # id (file name) -> its YAML mapping ({} if it cannot be read)
     layers: list[dict[str, Any]] | None  # raw catalog entries; None if the catalog cannot be read
-    places_layer: str | None
+    places_layer: str | list[str] | None  # one id or a list (catalog places_layer)
 
     def amends(self, agreement: str) -> str | None:
         target = self.agreements.get(agreement, {}).get("amends")
@@ -136,7 +136,8 @@ def scan(data_dir: Path) -> Scan:
     layers = catalog.get("layers") if isinstance(catalog, dict) else None
     layers = [entry for entry in layers if isinstance(entry, dict)] if isinstance(layers, list) else None
     places = catalog.get("places_layer") if isinstance(catalog, dict) else None
-    return Scan(data_dir, files, agreements, layers, places if isinstance(places, str) else None)
+    places = [p for p in places if isinstance(p, str)] if isinstance(places, list) else places
+    return Scan(data_dir, files, agreements, layers, places if isinstance(places, (str, list)) else None)
 
 
 # --- planning ----------------------------------------------------------------------------------------
@@ -184,9 +185,8 @@ def output_path(folder: str, report: str, variant: tuple[tuple[str, Any], ...]) 
 
 def _combinations(report: str, lists: dict[str, list[str]], sets: list[dict[str, str]]) -> list[tuple[dict[str, str], list[str]]]:
     """The raw parameter sets of one report, and the names its file names show (the swept ones)."""
-    accepted = params.REPORTS[report]["parameters"]
-    lists = {k: v for k, v in lists.items() if k in accepted}
-    sets = [{k: v for k, v in s.items() if k in accepted} for s in sets] or [{}]
+    lists = {k: v for k, v in lists.items() if params.accepts(report, k)}  # p3.max_km: if it takes zone_overrides
+    sets = [{k: v for k, v in s.items() if params.accepts(report, k)} for s in sets] or [{}]
     swept = {k for k, v in lists.items() if len(v) > 1} | {k for s in sets for k in s}
     combos, seen = [], set()
     for values in itertools.product(*lists.values()):
@@ -196,7 +196,7 @@ def _combinations(report: str, lists: dict[str, list[str]], sets: list[dict[str,
             if key not in seen:
                 seen.add(key)
                 combos.append(raw)
-    return [(raw, [n for n in accepted if n in swept]) for raw in combos]
+    return [(raw, params.ordered(report, swept)) for raw in combos]
 
 
 def plan(data: Scan, agreements: list[str] | None, reports: list[str] | None, lists: dict[str, list[str]],
@@ -227,7 +227,7 @@ def plan(data: Scan, agreements: list[str] | None, reports: list[str] | None, li
         for raw, swept in _combinations(report, lists, sets):
             for subject, folder, fixed in subjects:
                 values = params.typed(report, {**raw, **fixed, "data_dir": str(data.data_dir)})
-                variant = tuple((name, values[name]) for name in swept)
+                variant = tuple((name, params.value_of(values, name)) for name in swept)
                 output = output_path(folder, report, variant)
                 jobs.setdefault(output, Job(report, subject, values, notebooks_dir / entry["notebook"], data.data_dir,
                                             output, variant))
@@ -282,7 +282,8 @@ class Inputs:
         root = self.data.data_dir
         group = set().union(*(self.data.related(a) for a in subject if a in self.data.agreements))
         agreement_dir, layer_dir = root / "agreements", root / "layers"
-        names = set().union(*(_strings(self.data.agreements.get(a, {})) for a in group)) | {self.data.places_layer}
+        names = set().union(*(_strings(self.data.agreements.get(a, {})) for a in group)) | set(
+            [self.data.places_layer] if not isinstance(self.data.places_layer, list) else self.data.places_layer)
         if self.data.layers is None:
             layer_files = None  # the catalog cannot be read: every layer counts
         else:

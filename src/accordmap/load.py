@@ -1,6 +1,7 @@
 """Data folder -> checked :class:`~accordmap.dataset.Dataset` (what ``accordmap check`` runs).
 
-Reads every file under ``data/`` (sources, actors, events, the layer catalog, the agreements,
+Reads every file under ``data/`` (first the open vocabularies of :mod:`accordmap.vocabularies`, which the
+terms of the other files are checked against; then sources, actors, events, the layer catalog, the agreements,
 the GeoJSON layers and, if present, the published counts of :mod:`accordmap.published`; never
 through a link that leads out of the folder) with :mod:`accordmap.yamlfile`, validates each
 against :mod:`accordmap.models`, then runs :mod:`accordmap.checks`: references between files,
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from accordmap import checks, events as event_sets, models, published, published_areas, reliability
+from accordmap import checks, events as event_sets, models, published, published_areas, reliability, vocabularies
 from accordmap.dataset import Dataset, data_files, data_version, link_outside
 from accordmap.errors import DataError, DataErrors
 from accordmap.paths import DATA_DIR
@@ -30,8 +31,9 @@ __all__ = ["DataError", "DataErrors", "Dataset", "load_cached", "load_dataset"]
 def load_dataset(data_dir: Path | str = DATA_DIR, warnings: list[DataError] | None = None) -> Dataset:
     """Load and check everything under ``data_dir``; raise :class:`DataErrors` listing every problem.
 
-    ``warnings``, if given, receives what is worth fixing but does not stop a build (source URLs on
-    the domains listed in ``data/source_warnings.yaml``, see :mod:`accordmap.reliability`)."""
+    ``warnings``, if given, receives what is worth fixing but does not stop a build (URLs of sources
+    and of the provenance tables' cells on the domains listed in ``data/source_warnings.yaml``, see
+    :mod:`accordmap.reliability`)."""
     check = _Pass(Path(data_dir))
     dataset, errors = check.run()
     if warnings is not None:
@@ -72,6 +74,7 @@ class _Pass:
         self.errors: list[DataError] = []
         self.warnings: list[DataError] = []
         self._links: set[Path] = set()
+        self.vocabularies = vocabularies.DEFAULT  # the terms the files are checked against (read first)
 
     def rel(self, path: Path) -> str:
         try:
@@ -103,13 +106,15 @@ class _Pass:
         self.errors.extend(problems)
         if file.doc is None:
             return file
-        file.valid, problems = validate(file.doc, file.rel, model)
+        context = vocabularies.context(self.vocabularies)
+        file.valid, problems = validate(file.doc, file.rel, model, context)
         self.errors.extend(problems)
-        file.part = file.valid or salvage(file.doc.data, model)
+        file.part = file.valid or salvage(file.doc.data, model, context)
         return file
 
     def run(self) -> tuple[Dataset | None, list[DataError]]:
         data_dir, errors = self.data_dir, self.errors
+        self.vocabularies = self.read_vocabularies()
         sources = self.read(data_dir / "sources.yaml", models.SourcesFile)
         actors = self.read(data_dir / "actors.yaml", models.ActorsFile)
         events = self.read(data_dir / "events.yaml", models.EventsFile)
@@ -172,6 +177,7 @@ class _Pass:
             warn = self.read(warn_path, reliability.SourceWarningsFile)
             groups = [g for g in (getattr(warn.part, "warn_domains", None) or []) if g is not None]
             self.warnings.extend(reliability.url_warnings(sources.rel, sources.doc, sources.part, groups))
+            self.warnings.extend(reliability.provenance_url_warnings(data_dir, self.rel, groups))
 
         if errors:
             return None, errors
@@ -187,7 +193,19 @@ class _Pass:
             event_sets=event_sets.event_catalog(data_dir),
             published_counts=list(counts.valid.published_counts) if counts is not None else [],
             published_areas=list(areas.valid.published_areas) if areas is not None else [],
+            vocabularies=self.vocabularies,
         ), []
+
+    def read_vocabularies(self) -> vocabularies.Vocabularies:
+        """data/vocabularies.yaml (optional: without it, the built-in lists)."""
+        path = self.data_dir / vocabularies.FILE
+        rel = self.rel(path)
+        if not (path.is_symlink() or path.exists()):
+            return vocabularies.Vocabularies(file=rel)
+        file = self.read(path, vocabularies.VocabulariesFile)
+        if file.doc is not None:
+            vocabularies.check_duplicates(file.rel, file.doc, self.errors)
+        return vocabularies.from_file(file.part, rel, readable=file.doc is not None and file.part is not None)
 
     def read_agreements(self) -> dict[Path, _File]:
         folder = self.data_dir / "agreements"
@@ -210,7 +228,7 @@ class _Layers:
         self.frames: dict[str, object] = {}  # layer id -> GeoDataFrame, for the layers the reader could read
         self.filterable: dict[str, object] = {}  # the frames whose properties read as written
         self.sound: set[str] = set()  # layers with no problem at all: zones may be computed from them
-        self.place_ids: set[str] | None = None  # None: the places layer cannot be read
+        self.place_ids: set[str] | None = None  # None: a places layer cannot be read
         self._catalog = catalog
         self._dataset: Dataset | None = None
         self._lint(check, catalog)
@@ -222,7 +240,8 @@ class _Layers:
         raw_layers = catalog.doc.data.get("layers") if catalog.doc and isinstance(catalog.doc.data, dict) else None
         listed = ({item["file"] for item in raw_layers if isinstance(item, dict) and isinstance(item.get("file"), str)}
                   if isinstance(raw_layers, list) else None)
-        places = self._places_entry(check, catalog)
+        places, complete = self._places_entries(check, catalog)
+        place_sets: dict[str, set[str] | None] = {}
 
         for index, layer in enumerate(getattr(catalog.part, "layers", None) or []):
             path = layer_dir / layer.file if layer is not None else None
@@ -240,13 +259,17 @@ class _Layers:
             users = [layer for layer in entries if layer.file == path.name] or [None]
             frame, found = None, []
             for layer in users:
-                is_places = layer is not None and layer is places
-                result = checks.lint_geojson(path, check.rel(path), layer, catalog.rel, places_layer=is_places)
+                is_places = layer is not None and any(layer is entry for entry in places)
+                localities = layer is not None and layer.series is not None and \
+                    layer.series == getattr(catalog.part, "localities_series", None)
+                control = (lambda value: check.vocabularies.problem("control_values", value)) if localities else None
+                result = checks.lint_geojson(path, check.rel(path), layer, catalog.rel, places_layer=is_places,
+                                             control=control)
                 if result.readable and frame is None:
                     frame = checks.read_frame(path, check.rel(path), result)
                 found += [e for e in result.errors if e not in found]
                 if is_places:
-                    self.place_ids = result.place_ids
+                    place_sets[layer.id] = result.place_ids
                 if layer is not None and frame is not None:
                     self.frames[layer.id] = frame
                     if result.properties_ok:
@@ -254,15 +277,39 @@ class _Layers:
                     if not result.errors:
                         self.sound.add(layer.id)
             check.errors.extend(found)
+        self._place_ids(check, catalog, places, complete, place_sets)
 
-    def _places_entry(self, check: _Pass, catalog: _File) -> models.Layer | None:
-        """The valid catalog entry of the places layer, if it can give place ids."""
-        places_id = getattr(catalog.part, "places_layer", None)
+    def _place_ids(self, check: _Pass, catalog: _File, places: list[models.Layer], complete: bool,
+                   place_sets: dict[str, set[str] | None]) -> None:
+        """Every place id of the places layers (None if one cannot be read); an id in two of them is an error."""
+        if not complete or not places or any(place_sets.get(layer.id) is None for layer in places):
+            return
+        self.place_ids, first = set(), {}
+        for layer in places:
+            for place_id in sorted(place_sets[layer.id]):
+                if place_id in first:
+                    check.errors.append(DataError(
+                        catalog.rel, catalog.doc.line_of(("places_layer",)), "places_layer",
+                        f"place id {place_id!r} is in both {first[place_id]!r} and {layer.id!r} (expected each place "
+                        "id once across the places layers, since events name places by id)"))
+                first.setdefault(place_id, layer.id)
+            self.place_ids |= place_sets[layer.id]
+
+    def _places_entries(self, check: _Pass, catalog: _File) -> tuple[list[models.Layer], bool]:
+        """The valid catalog entries of the places layers that can give place ids, and whether all can."""
+        value = getattr(catalog.part, "places_layer", None)
+        ids = [(("places_layer",), value)] if isinstance(value, str) else \
+            [(("places_layer", i), v) for i, v in enumerate(value or [])]
+        found = [self._places_entry(check, catalog, loc, places_id) for loc, places_id in ids]
+        return [layer for layer in found if layer is not None], bool(ids) and None not in found
+
+    def _places_entry(self, check: _Pass, catalog: _File, loc: tuple, places_id: str) -> models.Layer | None:
+        """The valid catalog entry of one places layer, if it can give place ids."""
         layer_ids = _known(checks.raw_ids(catalog.doc, "layers"))
         if places_id is None or layer_ids is None:
             return None
         if places_id not in layer_ids:
-            check.errors.append(DataError(catalog.rel, catalog.doc.line_of(("places_layer",)), "places_layer",
+            check.errors.append(DataError(catalog.rel, catalog.doc.line_of(loc), field_name(loc),
                                           f"no layer with id {places_id!r} (expected a point layer id)"))
             return None
         layer = self.valid.get(places_id)

@@ -6,16 +6,19 @@ http(s) (:func:`accordmap.escape.url`); anything else (``javascript:``, ``data:`
 
 Right-to-left text from data (Arabic, Hebrew names) is isolated so it cannot reorder the
 sentence around it: :func:`isolate` wraps a value that sits inside other text in ``<bdi>``,
-and :func:`table` gives cells holding one plain value ``dir="auto"``.
+and :func:`table` gives cells holding one plain value ``dir="auto"``. A value written wholly in
+one right-to-left script also gets its language and direction (:func:`script_lang`: Arabic script
+``lang="ar" dir="rtl"``, Hebrew ``lang="he" dir="rtl"``), so screen readers switch voice.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from markupsafe import Markup
 
-from accordmap import escape, models, reliability
+from accordmap import dates, escape, models, reliability
 from accordmap.load import Dataset
 
 if TYPE_CHECKING:
@@ -37,9 +40,34 @@ class HTML:
         return str(self.content)
 
 
+_SCRIPTS = {  # letters of a right-to-left script -> (lang, dir) of a text written in it alone
+    "ar": re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]"),
+    "he": re.compile("[\u05d0-\u05ea\u05f0-\u05f2\ufb1d-\ufb4f]"),
+}
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def script_lang(value: object) -> str | None:
+    """'ar' or 'he' when every letter of ``value`` is of that script (e.g. an Arabic place name), else None.
+    The script names the language only as a best guess (Persian is written in Arabic script too)."""
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return None
+    letters = _LETTER.findall(value)
+    for lang, script in _SCRIPTS.items():
+        if letters and all(script.match(letter) for letter in letters):
+            return lang
+    return None
+
+
+def _lang_attributes(value: object) -> Markup:
+    lang = script_lang(value)
+    return Markup(' lang="{}" dir="rtl"').format(lang) if lang else Markup("")
+
+
 def isolate(value: object) -> Markup:
-    """Text from data inside other text: escaped, in ``<bdi>`` (its direction is its own)."""
-    return Markup("<bdi>{}</bdi>").format(escape.html_text(value))
+    """Text from data inside other text: escaped, in ``<bdi>`` (its direction is its own; text wholly in
+    Arabic or Hebrew script also gets ``lang`` and ``dir="rtl"``, see :func:`script_lang`)."""
+    return Markup("<bdi{}>{}</bdi>").format(_lang_attributes(value), escape.html_text(value))
 
 
 def zone_name(zone: Zone) -> Markup:
@@ -84,7 +112,8 @@ def _cell(tag: str, value: object, scope: str | None = None) -> Markup:
     if scope:
         attributes += Markup(' scope="{}"').format(scope)
     if isinstance(value, str) and not isinstance(value, Markup):
-        attributes += Markup(' dir="auto"')
+        lang = script_lang(value)
+        attributes += Markup(' lang="{}" dir="rtl"').format(lang) if lang else Markup(' dir="auto"')
     return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attributes, escape.html_text(value))
 
 
@@ -113,13 +142,15 @@ def table(
 
 def source_entry(source: models.Source) -> Markup:
     """One item of a Sources list: id, linked title, publisher [publisher kind], date, when read, reader note.
-    The source's ``editor_note`` is never shown."""
-    date = models.partial_date_label(source.date) if source.date else "undated"
+    The source's ``editor_note`` is never shown. Each part ends with one full stop: a title that ends
+    with its own punctuation, or a date label such as 'n.d.', gets no second one."""
+    date = dates.sentence_end(models.partial_date_label(source.date) if source.date else "undated")
     title = link(isolate(source.title), source.url) if source.url else isolate(source.title)
     note = Markup(" <span class='note'>{}</span>").format(isolate(source.note)) if source.note else Markup("")
     accessed = Markup(" Read {}.").format(models.partial_date_label(source.accessed)) if source.accessed else Markup("")
     kind = reliability.label(source.publisher_kind)
     kind = Markup(' <span class="publisher-kind">[{}]</span>').format(kind) if kind else Markup("")
-    return Markup('<li id="{}"><strong>[{}]</strong> {}. {}{}, {}.{}{}</li>').format(
-        escape.html_attr(source_anchor(source.id)), source.id, title, isolate(source.publisher), kind, date, accessed,
-        note)
+    stop = "" if source.title.endswith((".", "?", "!")) else "."
+    return Markup('<li id="{}"><strong>[{}]</strong> {}{} {}{}, {}{}{}</li>').format(
+        escape.html_attr(source_anchor(source.id)), source.id, title, stop, isolate(source.publisher), kind, date,
+        accessed, note)

@@ -22,8 +22,13 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    ValidationInfo,
+    field_validator,
+    PlainValidator,
     model_validator,
 )
+
+from accordmap import dates
 
 
 class Strict(BaseModel):
@@ -96,44 +101,13 @@ def _check_dash(value: object) -> object:
     return text
 
 
-_PARTIAL_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
-
-
-def _check_partial_date(value: object) -> str:
-    """A date of day (``2018-09-17``) or month (``2019-12``) precision that exists."""
-    if isinstance(value, dt.date):
-        value = value.isoformat()[:10]
-    if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a date (expected 'YYYY-MM-DD' or 'YYYY-MM')")
-    match = _PARTIAL_DATE.match(str(value))
-    if not match:
-        raise ValueError(f"{value!r} is not a date of day or month precision (expected 'YYYY-MM-DD' or 'YYYY-MM')")
-    year, month, day = match.groups()
-    try:
-        dt.date(int(year), int(month), int(day or 1))
-    except ValueError as exc:
-        raise ValueError(f"{value!r} is not a real date: {exc} (expected a date that exists)") from None
-    return value
-
-
-PartialDate = Annotated[str, BeforeValidator(_check_partial_date)]
-
-
-def partial_date_start(value: str) -> dt.date:
-    """First day a partial date can mean: '2019-12' -> 2019-12-01."""
-    parts = [int(p) for p in value.split("-")]
-    return dt.date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
-
-
-def day_label(value: dt.date, long: bool = False) -> str:
-    """17 Sep 2018 (long: 17 September 2018): how every report writes a day."""
-    return f"{value.day} {value:%B %Y}" if long else f"{value.day} {value:%b %Y}"
-
-
-def partial_date_label(value: str) -> str:
-    """'2018-09-17' -> '17 Sep 2018'; '2019-12' -> 'Dec 2019'."""
-    start = partial_date_start(value)
-    return f"{start:%b %Y}" if value.count("-") == 1 else day_label(start)
+# dates of day, month or year precision, moments with a time of day: accordmap.dates
+PartialDate = Annotated[str, BeforeValidator(dates.check_partial)]
+partial_date_start = dates.start  # '2019-12' -> 2019-12-01; '2019' -> 2019-01-01
+day_label = dates.day_label  # 17 Sep 2018 (long: 17 September 2018)
+partial_date_label = dates.label  # '2018-09-17' -> '17 Sep 2018'; '2019-12' -> 'Dec 2019'; '2019' -> '2019'
+# a day, or {at: 'YYYY-MM-DD HH:MM', tz: <IANA zone | +HH:MM | unstated>}: deadlines and provision starts
+MomentDate = Annotated[dates.Moment, PlainValidator(dates.parse_moment)]
 
 
 def parse_day_date(value: object) -> dt.date:
@@ -150,6 +124,17 @@ def parse_day_date(value: object) -> dt.date:
 
 DayDate = Annotated[dt.date, BeforeValidator(parse_day_date)]
 SourceRefs = Annotated[list[Id], Field(min_length=1, description="ids from data/sources.yaml")]
+
+
+def _term_of(vocabulary: str) -> AfterValidator:
+    """A term of one of the open vocabularies of data/vocabularies.yaml (see accordmap.vocabularies)."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        from accordmap.vocabularies import check_term  # it builds on this module's types
+
+        return check_term(vocabulary, value, info)
+
+    return AfterValidator(check)
 
 
 # --- sources --------------------------------------------------------------------------------
@@ -199,13 +184,17 @@ class Discrepancy(Strict):
 
 # --- actors ---------------------------------------------------------------------------------
 
-ActorKind = Literal["state", "government", "armed-group", "coalition", "international-organisation", "population"]
-Side = Literal["government", "opposition", "neutral"]
+# open lists: data/vocabularies.yaml (built-in defaults: accordmap.vocabularies.DEFAULTS)
+ActorKind = Annotated[Id, _term_of("actor_kinds")]
+Side = Annotated[Id, _term_of("sides")]
 
 
 class Person(Strict):
     name: Text
     position: Text
+    agreements: list[Id] = Field([], description="agreements this person acted in; none: shown in the reports of an "
+                                                  "agreement (or its amendment chain) that names them as a signer, "
+                                                  "announcer or speaker (see accordmap.relevance)")
     sources: SourceRefs
 
 
@@ -225,9 +214,18 @@ class Relation(Strict):
     kind: RelationKind
     target: Id = Field(description="an actor id")
     since: PartialDate | None = None
+    agreements: list[Id] = Field([], description="agreements the relation is about; none: a general relation, shown "
+                                                  "where it had begun by the end of the agreement chain's span")
     note: Text
     sources: SourceRefs
     editor_note: EditorNote
+
+
+class AgreementDescription(Strict):
+    """What an actor is in one agreement (shown after its general description in that agreement's reports)."""
+
+    text: Text
+    sources: SourceRefs
 
 
 class Actor(Strict):
@@ -236,7 +234,9 @@ class Actor(Strict):
     short_name: str | None = None
     kind: ActorKind
     side: Side
-    description: Text
+    description: Text = Field(description="what the actor is, in general (no agreement's details: see descriptions)")
+    descriptions: dict[Id, AgreementDescription] = Field(
+        {}, description="agreement id -> what the actor is in that agreement (see accordmap.relevance)")
     people: list[Person] = []
     statements: list[Statement] = []
     relations: list[Relation] = []
@@ -258,6 +258,8 @@ class Event(Strict):
     title: Text
     kind: EventKind
     agreements: list[Id] = Field([], description="agreements the event belongs to")
+    context_for: list[Id] = Field([], description="agreements the event is background to (shown in their timelines "
+                                                   "as context, not as an item of the agreement)")
     actors: list[Id] = []
     places: list[Id] = Field([], description="place ids from the 'places_layer' named in layers/catalog.yaml")
     sources: SourceRefs
@@ -283,6 +285,18 @@ class LayerStyle(Strict):
     shown: bool = Field(True, description="drawn when the map opens (else only listed in the layer control)")
 
 
+class LayerLabel(Strict):
+    """Names written on the map beside each feature of a layer (see :mod:`accordmap.maps`)."""
+
+    property: str | None = Field(None, description="feature property holding the text; default: the name_property")
+    min_zoom: Annotated[float, Field(ge=0, le=18)] = Field(
+        0, description="shown from this map zoom on (0: always; about 7 shows a region, 10 a district)")
+    priority: Annotated[int, Field(ge=0, le=100)] = Field(
+        0, description="where two labels would overlap, the one of higher priority is shown")
+    order_by: str | None = Field(None, description="numeric feature property: within the layer, larger values are "
+                                                   "labelled first (default: the file's order)")
+
+
 class Layer(Strict):
     """One GeoJSON file in data/layers/, EPSG:4326."""
 
@@ -300,17 +314,57 @@ class Layer(Strict):
     name_property: str | None = Field(None, description="feature property holding a display name")
     id_property: str | None = Field(None, description="feature property holding a place id (point layers)")
     popup_properties: list[str] = []
+    popup_labels: dict[str, Text] = Field({}, description="property -> the label its popup row shows (default: the "
+                                                          "property's own name); each a property of popup_properties")
+    label: LayerLabel | None = Field(None, description="write each feature's name on the map (see LayerLabel)")
+    admin_property: str | None = Field(None, description="feature property naming the administrative unit a place "
+                                                         "lies in (a governorate, province, county): a column of the "
+                                                         "places table")
+    admin_label: str | None = Field(None, description="that column's heading (default: the property's popup_labels "
+                                                      "entry, else the property's name)")
     region: tuple[float, float, float, float] = Field(
         description="lon_min, lat_min, lon_max, lat_max that every feature must lie within (catches swapped lon/lat)"
     )
     series: Id | None = Field(None, description="id of the series of layers that describe the same thing at different "
                                                 "dates (each member has a day as_of)")
+    settlements: bool = Field(False, description="the fullest layer of populated places: key figures count its points "
+                                                 "in each zone (one point layer at most)")
     style: LayerStyle = LayerStyle()
+
+    @field_validator("popup_labels")
+    @classmethod
+    def _labels_name_popup_rows(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        rows = info.data.get("popup_properties")
+        unknown = [key for key in value if rows is not None and key not in rows]
+        if unknown:
+            raise ValueError(f"labels {', '.join(map(repr, unknown))}, which popup_properties does not list "
+                             f"(expected keys among: {', '.join(rows) or 'none, popup_properties is empty'})")
+        return value
+
+    @field_validator("label")
+    @classmethod
+    def _label_has_a_property(cls, value: LayerLabel | None, info: ValidationInfo) -> LayerLabel | None:
+        if value is not None and value.property is None and not info.data.get("name_property") and "name_property" in info.data:
+            raise ValueError("has no property and the layer has no name_property (expected label: {property: <the "
+                             "feature property holding the text>, min_zoom: <0-18>})")
+        return value
+
+    @property
+    def admin_heading(self) -> str | None:
+        """The heading of the places table's column for ``admin_property`` (None: the layer has none)."""
+        if not self.admin_property:
+            return None
+        return self.admin_label or self.popup_labels.get(self.admin_property) or self.admin_property
 
     @model_validator(mode="after")
     def _approximate_says_how(self) -> Layer:
+        if self.admin_label and not self.admin_property:
+            raise ValueError("admin_label is set but admin_property is missing (expected admin_property: <the feature "
+                             "property naming each place's administrative unit>, or no admin_label)")
         if self.accuracy == "approximate" and not self.accuracy_note:
             raise ValueError("accuracy is approximate but accuracy_note is missing (expected a note saying what the layer was derived from)")
+        if self.settlements and self.kind != "point":
+            raise ValueError(f"settlements is true on a layer of kind {self.kind!r} (expected kind point, or no settlements)")
         lon0, lat0, lon1, lat1 = self.region
         if not (-180 <= lon0 < lon1 <= 180 and -90 <= lat0 < lat1 <= 90):
             raise ValueError(f"region {list(self.region)} is not a box (expected lon_min, lat_min, lon_max, lat_max in degrees)")
@@ -318,10 +372,26 @@ class Layer(Strict):
 
 
 class LayerCatalog(Strict):
-    places_layer: Id = Field(description="the point layer whose id_property gives the place ids events use")
+    places_layer: Id | Annotated[list[Id], Field(min_length=1)] = Field(
+        description="the point layer, or a list of them (one per region, say), whose id_property gives the place ids "
+                    "events use; each place id once across them")
     localities_series: Id | None = Field(None, description="a series of point layers whose 'control' property says "
                                                            "who held each sourced locality on the member's date")
     layers: list[Layer]
+
+    @property
+    def places_layers(self) -> list[str]:
+        """The places layers' ids, as a list however the catalog writes them."""
+        value = getattr(self, "places_layer", None)
+        return [] if value is None else [value] if isinstance(value, str) else list(value)
+
+    @model_validator(mode="after")
+    def _one_settlements_layer(self) -> LayerCatalog:
+        marked = [layer.id for layer in self.layers if layer is not None and layer.settlements]
+        if len(marked) > 1:
+            raise ValueError(f"settlements is true on {len(marked)} layers ({', '.join(marked)}) (expected it on one "
+                             "layer at most: the fullest layer of populated places)")
+        return self
 
 
 # --- agreements -----------------------------------------------------------------------------
@@ -331,13 +401,24 @@ def _layer_ref_shorthand(value: object) -> object:
     return {"layer": value} if isinstance(value, str) else value
 
 
+def _where_condition(value: object) -> object:
+    from accordmap.geography.common import parse_condition  # the kinds import this module first
+
+    return parse_condition(value)
+
+
+# a property's condition in a ``where`` filter: a value, or operators (accordmap.geography.common.OPERATORS)
+WhereCondition = Annotated[object, BeforeValidator(_where_condition)]
+
+
 class LayerRef(Strict):
     """A layer, or a series of layers (the member a report's date picks, see
     :func:`accordmap.dataset.resolve_layer`), optionally only the features whose properties match ``where``."""
 
     layer: Id | None = None
     series: Id | None = None
-    where: dict[str, str | int | float] | None = None
+    where: dict[str, WhereCondition] | None = Field(None, description="property -> a value (equal to it) or "
+                                                           "operators: {in: [..]}, {not: v}, {ge: 1000} ...")
 
     @model_validator(mode="after")
     def _layer_or_series(self) -> LayerRef:
@@ -350,53 +431,33 @@ class LayerRef(Strict):
 LayerRefField = Annotated[LayerRef, BeforeValidator(_layer_ref_shorthand)]
 
 
-class BandGeography(Strict):
-    """A zone of depth [min_km, max_km] measured from a line, kept inside an area (e.g. a DMZ)."""
+# The geography kinds (BandGeography, CorridorGeography, FeaturesGeography) and the Geography type
+# live in accordmap.geography, one module per kind; they are imported at the end of this module.
 
-    kind: Literal["band"]
-    label: Text
-    along: LayerRefField
-    within: LayerRefField | None = None
-    min_km: Distance
-    max_km: Distance
-
-    def depths(self, min_km: float | None = None, max_km: float | None = None) -> tuple[float, float]:
-        """The (narrower, wider) depths in km, each replaced by its override when one is given."""
-        return (min_km or self.min_km, max_km or self.max_km)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> BandGeography:
-        if self.min_km > self.max_km:
-            raise ValueError(f"min_km ({self.min_km:g}) is larger than max_km ({self.max_km:g}) (expected min_km <= max_km)")
-        return self
+MAX_PROVISION_NUMBER = 24  # characters
 
 
-class CorridorGeography(Strict):
-    """A corridor of half_width_km either side of a route (e.g. a security corridor on a highway)."""
+def _check_provision_number(value: object) -> str:
+    """A point's number as the text writes it: a whole number (``5``) or a short text (``"5a"``, ``"2.1"``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        hint = (f" (expected text such as '{value:g}' in quotes, so it is kept as written)" if isinstance(value, float)
+                else " (expected a whole number or a short text such as '5a')")
+        raise ValueError(f"{value!r} is not a point number{hint}")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"{value} is not a point number (expected a whole number, 0 or more, or a text such as '5a')")
+        return str(value)
+    text = value.strip()
+    if not text or len(text) > MAX_PROVISION_NUMBER or "\n" in text:
+        raise ValueError(f"{value!r} is not a point number (expected one line of 1 to {MAX_PROVISION_NUMBER} characters, "
+                         "e.g. '5a' or 'Art. 3(b)')")
+    return text
 
-    kind: Literal["corridor"]
-    label: Text
-    along: LayerRefField
-    within: LayerRefField | None = None
-    half_width_km: Distance
+
+ProvisionNumber = Annotated[str, BeforeValidator(_check_provision_number)]
 
 
-class FeaturesGeography(Strict):
-    """Points, lines or areas of a layer, referenced as they are (e.g. observation posts, highways)."""
-
-    kind: Literal["features"]
-    label: Text
-    layer: LayerRefField
-
-
-Geography = Annotated[
-    Union[BandGeography, CorridorGeography, FeaturesGeography], Field(discriminator="kind")
-]
-
-ProvisionCategory = Literal[
-    "status-quo", "ceasefire", "zone", "withdrawal", "patrol", "monitoring", "access",
-    "counter-terrorism", "procedure", "humanitarian",
-]
+ProvisionCategory = Annotated[Id, _term_of("provision_categories")]  # open list: data/vocabularies.yaml
 
 
 ProvisionStatus = Literal[
@@ -417,13 +478,18 @@ class StatusChange(Strict):
 
 class Provision(Strict):
     id: Id
-    number: Annotated[int, Field(ge=0)] = Field(description="point or article number in the text")
+    number: ProvisionNumber = Field(description="the point's number as the text writes it ('5', '5a', '2.1', "
+                                                "'Art. 3(b)'); shown only, provisions are keyed by id")
     text: Text = Field(description="own paraphrase, never copied prose")
     category: ProvisionCategory
     undertaken_by: list[Id] = Field([], description="actor ids of the parties who undertook to act")
     targets: list[Id] = Field([], description="actor ids of those the provision targets or affects (they need not have signed)")
-    deadline: DayDate | None = None
+    deadline: MomentDate | None = Field(None, description="by when: a day, or a time of day with its zone "
+                                                        "({at: 'YYYY-MM-DD HH:MM', tz: ...}, see accordmap.dates)")
     deadline_note: str | None = None
+    starts: MomentDate | None = Field(None, description="in force from: a day, or a time of day with its zone; "
+                                                      "none: from the signing")
+    starts_note: str | None = Field(None, description="for readers: how the text words the start")
     geography: Geography | None = None
     status: list[StatusChange] = Field([], description="dated status changes, oldest first (none: pending)")
     sources: SourceRefs
@@ -444,7 +510,7 @@ class ProvisionChange(Strict):
     sources: SourceRefs
 
 
-PartyRole = Literal["signatory", "guarantor", "obligated", "affected", "mediator"]
+PartyRole = Annotated[Id, _term_of("party_roles")]  # open list: data/vocabularies.yaml
 
 
 class Party(Strict):
@@ -486,4 +552,17 @@ class Agreement(Strict):
     sources: SourceRefs
     discrepancies: list[Discrepancy] = []
     note: str | None = Field(None, description="for readers, shown in the overview")
+    map_note: str | None = Field(None, description="what the agreement's text says about maps of its lines (e.g. that "
+                                                   "it has none), shown first in the accuracy notice of its reports")
     editor_note: EditorNote
+
+
+# --- geography kinds: accordmap.geography (they build on the types above) --------------------
+
+from accordmap.geography.registry import Geography  # noqa: E402 - the kinds need the types above
+from accordmap.geography.band import BandGeography, Sector  # noqa: E402,F401 - importable from here too
+from accordmap.geography.corridor import CorridorGeography  # noqa: E402,F401
+from accordmap.geography.features import FeaturesGeography  # noqa: E402,F401
+
+Provision.model_rebuild()
+Agreement.model_rebuild()

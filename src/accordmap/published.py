@@ -33,7 +33,8 @@ class PublishedCount(models.Strict):
     period_end: models.PartialDate = Field(description="last day (or month) the count covers")
     area: models.Text | None = Field(None, description="the area counted, as the source gives it")
     sources: models.SourceRefs
-    note: models.Text | None = None
+    note: models.Text | None = Field(None, description="for readers: shown beside the count in the report")
+    editor_note: models.Text | None = Field(None, description="for editors (where the row came from): never shown")
 
     @model_validator(mode="after")
     def _ordered(self) -> PublishedCount:

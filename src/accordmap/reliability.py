@@ -6,12 +6,17 @@
   state-affiliated media, a sanctioned outlet or an aggregator (:data:`WEAK`), so the fact it
   supports is flagged where it appears, in print too (the mark is text, not an icon);
 - :func:`url_warnings`: ``accordmap check`` warnings (not errors) for source URLs on the mirror,
-  document-copy, aggregator and sanctioned domains listed in ``data/source_warnings.yaml``.
+  document-copy, aggregator and sanctioned domains listed in ``data/source_warnings.yaml``;
+- :func:`provenance_url_warnings`: the same warnings for the URLs written in the cells of the
+  provenance tables (``data/provenance/*.csv``), which carry each locality's and post's evidence.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+import csv
+import re
+from pathlib import Path
+from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -134,4 +139,58 @@ def url_warnings(file: str, doc: YamlDoc, sources: models.SourcesFile | None,
         loc = ("sources", index, "url")
         found.append(DataError(file, doc.line_of(loc), field_name(loc),
                                f"{source.url} is on {domain}, {group.what} (expected {group.expected})"))
+    return found
+
+
+PROVENANCE_GLOB = "provenance/*.csv"  # in the data folder
+_URL = re.compile(r"https?://[^\s;,\"'<>|]+")
+
+
+def _trim(url: str) -> str:
+    """A URL found in prose without the sentence's closing '.' or ')' (a ')' it opened itself stays)."""
+    url = url.rstrip(".")
+    while url.endswith(")") and url.count(")") > url.count("("):
+        url = url[:-1].rstrip(".")
+    return url
+
+
+def _in_a_table(group: DomainGroup) -> str:
+    """What to do about such a URL in a provenance table, which has no publisher_kind or editor_note."""
+    if group.accepted_as is None:  # a copy of something that has a canonical address
+        return "the canonical URL in the cell, with the copy read named beside it, e.g. '(read via mirror example.org)'"
+    return ("another source for the same fact in the cell; if none is found, keep it and name its standing "
+            f"({LABELS[group.accepted_as]}) in the row")
+
+
+def _standing_named(cell: str, group: DomainGroup) -> bool:
+    """The cell keeps a URL of a group it may keep (aggregator, sanctioned outlet) and says so: '(aggregator)'."""
+    return group.accepted_as is not None and f"({LABELS[group.accepted_as]})" in cell.lower()
+
+
+def provenance_url_warnings(data_dir: Path, rel: Callable[[Path], str], groups: Iterable[DomainGroup]) -> list[DataError]:
+    """One warning per URL on a listed domain in a cell of ``data/provenance/*.csv`` (unless the group is one a
+    source may be kept from and the cell names its standing, e.g. "(sanctioned outlet)"):
+    ``data/provenance/x.csv:8: coord_source: https://... is on ..., a Wikipedia mirror (expected ...)``.
+
+    Every cell is read (the evidence columns are free text holding several URLs each). A table the
+    csv reader cannot read is left to the checks that own it; here it only yields no warning."""
+    groups = list(groups)
+    found = []
+    for path in sorted(Path(data_dir).glob(PROVENANCE_GLOB)):
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.reader(handle)
+                header = next(reader, [])
+                start = reader.line_num + 1  # the line a row starts on (a quoted cell may span lines)
+                for row in reader:
+                    for column, cell in zip(header, row):
+                        for url in map(_trim, _URL.findall(cell)):
+                            hit = match_domain(url, groups)
+                            if hit is not None and not _standing_named(cell, hit[1]):
+                                domain, group = hit
+                                found.append(DataError(rel(path), start, column or "(column)",
+                                                       f"{url} is on {domain}, {group.what} (expected {_in_a_table(group)})"))
+                    start = reader.line_num + 1
+        except (OSError, UnicodeDecodeError, csv.Error):
+            continue
     return found

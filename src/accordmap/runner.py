@@ -5,8 +5,9 @@ A worker runs each job's notebook with papermill in a **kernel it keeps** for th
 worker thread): the kernel's imports (pandas, geopandas, folium ...) and the dataset it loaded
 (:func:`accordmap.load.load_cached`, keyed by the data's hash) are reused, so only the first job of a
 worker pays for them. Before each notebook the kernel's namespace is reset, so no value of one job
-can reach the next. A kernel that died is replaced. The worker then renders the page and returns
-it (or the error and the executed notebook) to the coordinator, which alone writes to ``--out``.
+can reach the next. A kernel that died is replaced. The worker then takes the sections' attached files
+out of the notebook (:func:`accordmap.attachments.extract`), renders the page and returns both (or the
+error and the executed notebook) to the coordinator, which alone writes to ``--out``.
 
 Workers need the package installed (the same version), and the notebooks and the data folder at the
 paths the job names (the coordinator's absolute paths): on one machine that always holds; on a
@@ -39,6 +40,7 @@ class Result:
     html: str | None = None
     error: str | None = None
     executed: str | None = None  # the executed notebook (JSON) of a failure, to keep under _failed/
+    files: dict[str, bytes] | None = None  # files to publish beside the page: name -> bytes (accordmap.attachments)
     seconds: float = 0.0
     worker: str = ""
 
@@ -50,6 +52,7 @@ class _Kernels:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[Any] = []
+        self.folders: list[str] = []  # working folders made for kernels started by warm(), removed at shutdown
 
     def get(self):
         from jupyter_client.manager import AsyncKernelManager
@@ -97,6 +100,11 @@ class _Kernels:
         thread.start()
         thread.join()
         self._local = threading.local()
+        import shutil
+
+        for folder in self.folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.folders.clear()
 
 
 KERNELS = _Kernels()  # this process's kernels: the reuse across jobs is the point (see the module docstring)
@@ -105,6 +113,50 @@ mp_util.Finalize(None, KERNELS.shutdown, exitpriority=10)  # a worker process st
 
 def shutdown_kernels() -> None:
     KERNELS.shutdown()
+
+
+# the kernel's own log is noise here (see _execute); no input history: kernels running at once share IPython's
+# history database, and its "Session/line number was not unique" errors would land in a report's cell output
+_KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
+
+
+def warm(data_dir: str | None) -> None:
+    """Make this worker ready before its first job, while the coordinator still checks the data: import the
+    papermill/nbconvert stack, start this thread's kernel and, in it, import the report code and load the
+    dataset (kept by :func:`accordmap.load.load_cached` for the jobs). Never raises: whatever fails here
+    fails again, with its message, in the job that needs it."""
+    import tempfile
+
+    from jupyter_core.utils import run_sync
+
+    try:
+        import papermill  # noqa: F401
+
+        from accordmap import attachments, render  # noqa: F401
+
+        km = KERNELS.get()
+        if not km.has_kernel:
+            # a folder of its own: no notebook reads or writes relative paths, and --out is not known here
+            folder = tempfile.mkdtemp(prefix="accordmap-kernel-")
+            KERNELS.folders.append(folder)
+            run_sync(km.start_kernel)(extra_arguments=_KERNEL_ARGS, cwd=folder)
+        code = "import accordmap.sections"
+        if data_dir:
+            code += f"\nfrom accordmap.load import load_cached\nload_cached({str(data_dir)!r})"
+        client = km.client()
+        client.start_channels()
+        try:
+            run_sync(client.wait_for_ready)(timeout=60)
+            run_sync(client.execute_interactive)(code, silent=True, store_history=False, timeout=120,
+                                                  output_hook=lambda message: None)  # nothing to show
+        finally:
+            client.stop_channels()
+    except Exception:  # noqa: BLE001 - see the docstring
+        pass
+
+
+def _started() -> None:
+    """A no-op job: submitting one per worker makes the pool start every worker (and its warm-up) now."""
 
 
 def _engine():
@@ -154,7 +206,7 @@ def _execute(job: Job, executed: list) -> Any:
             kernel_name="python3", progress_bar=False, log_output=False,
             # the kernel's own log is noise here (start-up warnings, "KeyboardInterrupt caught in kernel" at
             # shutdown); failures in the notebook are reported from its cells' outputs
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            extra_arguments=_KERNEL_ARGS,
             resources={"metadata": {"path": str(workdir)}},
             on_notebook_start=keep,
         )
@@ -171,6 +223,7 @@ def run(job: Job) -> Result:
     import nbformat
     import papermill
 
+    from accordmap import attachments
     from accordmap.render import render_report
 
     started = time.perf_counter()
@@ -183,6 +236,7 @@ def run(job: Job) -> Result:
 
     try:
         nb = _execute(job, executed)
+        files = attachments.extract(nb, job.output)  # out of the notebook: the page links them, never embeds them
         html = render_report(nbformat.from_dict(nb), {
             **job.page, "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")})
     except papermill.PapermillExecutionError as exc:
@@ -192,7 +246,7 @@ def run(job: Job) -> Result:
         return failed(f"{exc.ename}: {exc.evalue} (code cell {number})")
     except Exception as exc:  # noqa: BLE001 - a kernel or renderer failure fails this report only
         return failed(f"{type(exc).__name__}: {exc}")
-    return Result(True, html=html, seconds=time.perf_counter() - started, worker=worker)
+    return Result(True, html=html, files=files, seconds=time.perf_counter() - started, worker=worker)
 
 
 # --- executors ---------------------------------------------------------------------------------------
@@ -200,28 +254,43 @@ def run(job: Job) -> Result:
 
 class LocalExecutor:
     """``workers`` local worker processes (spawned: a clean interpreter, as a Dask worker would be), each
-    keeping its imports and its kernel across the jobs it runs."""
+    keeping its imports and its kernel across the jobs it runs. :meth:`start` starts them early, warming
+    each one (:func:`warm`) while the caller goes on."""
 
     def __init__(self, workers: int):
         self.workers = max(1, workers)
         self.where = f"{self.workers} local worker process(es)"
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def start(self, jobs: int, data_dir: Path | str | None = None) -> None:
+        """Start the worker processes for ``jobs`` jobs now (no more than ``workers``), each warming up on
+        ``data_dir``; :meth:`run` uses them. Returns at once."""
+        if self._pool is not None or jobs < 1:
+            return
+        count = min(self.workers, jobs)
+        self._pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=count, mp_context=multiprocessing.get_context("spawn"),
+            initializer=warm, initargs=(str(data_dir) if data_dir else None,))
+        for _ in range(count):  # a spawn-context pool starts a process per submit while none is idle
+            self._pool.submit(_started)
 
     def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Result]]:
         jobs = list(jobs)
         if not jobs:
             return
-        context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=context) as pool:
-            futures = {pool.submit(run, job): job for job in jobs}
-            for future in concurrent.futures.as_completed(futures):
-                job = futures[future]
-                try:
-                    yield job, future.result()
-                except Exception as exc:  # noqa: BLE001 - e.g. a worker process that was killed
-                    yield job, Result(False, error=f"the worker failed: {type(exc).__name__}: {exc}")
+        self.start(len(jobs))
+        futures = {self._pool.submit(run, job): job for job in jobs}
+        for future in concurrent.futures.as_completed(futures):
+            job = futures[future]
+            try:
+                yield job, future.result()
+            except Exception as exc:  # noqa: BLE001 - e.g. a worker process that was killed
+                yield job, Result(False, error=f"the worker failed: {type(exc).__name__}: {exc}")
 
     def close(self) -> None:
-        pass
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 class SchedulerError(ValueError):
@@ -243,6 +312,9 @@ class DaskExecutor:
             raise SchedulerError(f"--scheduler {address}: cannot connect: {exc} (expected the address of a running "
                                  "Dask scheduler, e.g. tcp://127.0.0.1:8786)") from None
         self.where = f"the Dask cluster at {self.client.scheduler.address}"
+
+    def start(self, jobs: int, data_dir: Path | str | None = None) -> None:
+        """Nothing to start: the cluster's workers are already running (their kernels start with the first job)."""
 
     def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Result]]:
         from distributed import as_completed

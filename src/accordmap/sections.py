@@ -17,27 +17,21 @@ import functools
 
 from markupsafe import Markup
 
-from accordmap import (citation, compliance_report, escape, implementation, maps, models, params, reliability, status,
-                       tables, timeline)
+from accordmap import (attachments, citation, compliance_report, escape, exports, implementation, maps, models, params,
+                       reliability, staticmap, status, styles, tables, timeline, wording)
+from accordmap.geography import registry
 from accordmap.geometry import AgreementGeometry, build_geometry
 from accordmap.load import Dataset, load_cached
 from accordmap.markup import HTML, cite, isolate, source_entry, table
 
 
-def accuracy_notice(layers, used: str, consequence: str) -> Markup:
-    """The 'Approximate geography' notice every report carries, over the approximate ``layers`` it used
-    (``used``: 'used for this agreement'; ``consequence``: a sentence on what was computed from them)."""
-    approximate = [layer for layer in layers if layer.accuracy == "approximate"]
-    if not approximate:
-        return Markup("")
-    worst = max((layer.accuracy_km or 0) for layer in approximate)
-    items = Markup("").join(Markup("<li>{}: {}</li>").format(isolate(layer.title), isolate(layer.accuracy_note))
-                            for layer in approximate)
-    accuracy = f" (typical error up to {worst:g} km, worse in places)" if worst else ""
-    return Markup(
-        '<aside class="accuracy-notice" role="note"><strong>Approximate geography.</strong> '
-        "No official map of these lines exists; the lines and areas {} are estimates{}.{}<ul>{}</ul></aside>"
-    ).format(used, accuracy, consequence, items)
+def accuracy_notice(dataset: Dataset, uses, agreements=(), used: str = "used for this agreement",
+                    consequence: str | None = None, zones=()) -> Markup:
+    """The 'Approximate geography' notice every report carries, over the approximate layers among ``uses``
+    (layer id -> how the report used them: :func:`accordmap.wording.layer_uses`); built by
+    :func:`accordmap.wording.accuracy_notice`, with the ``map_note`` of ``agreements`` first."""
+    return wording.accuracy_notice(dataset.layers, uses, agreements=agreements, used=used, consequence=consequence,
+                                   zones=zones)
 
 
 class Report:
@@ -79,6 +73,7 @@ class Report:
             zone_min_km=self.parameters.get("zone_min_km"),
             zone_max_km=self.parameters.get("zone_max_km"),
             corridor_half_width_km=self.parameters.get("corridor_half_width_km"),
+            overrides=self.parameters.get("zone_overrides"),
         )
 
     @functools.lru_cache(maxsize=2)  # noqa: B019 - one report object per notebook
@@ -98,8 +93,9 @@ class Report:
         title = Markup("{}: {}").format(isolate(a.short_title), params.REPORTS[self.report]["title"])
         signed = models.day_label(a.date_signed, long=True)
         return HTML(Markup(
-            '<header class="report-header"><h1>{}</h1><p class="subtitle">{}, signed in {} on {}. {}{}</p>{}{}</header>'
-        ).format(title, isolate(a.title), isolate(a.place), signed, self._cite(a.sources), self._amendment_chain(),
+            # data-report: the print stylesheet fits the brief on four pages (templates/report.css)
+            '<header class="report-header" data-report="{}"><h1>{}</h1><p class="subtitle">{}, signed in {} on {}. {}{}</p>{}{}</header>'
+        ).format(self.report, title, isolate(a.title), isolate(a.place), signed, self._cite(a.sources), self._amendment_chain(),
                  self._status_recency(), self._accuracy_notice()))
 
     def _amendment_chain(self) -> Markup:
@@ -125,11 +121,9 @@ class Report:
             models.day_label(self.as_of), models.day_label(change.date), provision.number)
 
     def _accuracy_notice(self) -> Markup:
-        computed = ""
-        if any(p.geography and p.geography.kind in ("band", "corridor") for p in self.agreement.provisions):
-            computed = " The zones are computed from them, so they are approximate by as much."
-        return accuracy_notice([self.dataset.layers[i] for i in self.agreement.map_layers],
-                               "used for this agreement", computed)
+        """Every approximate layer the report used: drawn, used for its zones or counted in them."""
+        return accuracy_notice(self.dataset, wording.layer_uses(self.dataset, self.agreement), [self.agreement],
+                               zones=wording.zones_from_approximate(self.dataset, self.agreement))
 
     def overview(self) -> HTML:
         """Who, when, where, what."""
@@ -140,7 +134,7 @@ class Report:
             ["What", Markup("{} {}").format(isolate(a.summary), self._cite(a.sources))],
             ["When", f"signed {models.day_label(a.date_signed, long=True)}"],
             ["Where", a.place],
-            ["Parties", Markup("; ").join(Markup("{} ({})").format(isolate(tables.actor_name(d, p.actor)), ", ".join(p.roles))
+            ["Parties", Markup("; ").join(Markup("{} ({})").format(isolate(tables.actor_name(d, p.actor)), ", ".join(tables.term(d, "party_roles", r) for r in p.roles))
                                           for p in a.parties)],
         ]
         if people:
@@ -153,53 +147,68 @@ class Report:
             rows.append(["Sources differ", Markup("{} {}").format(isolate(item.note), self._cite(item.sources))])
         if a.note:
             rows.append(["Note", a.note])
-        return HTML(table(["", "Overview"], rows, "overview", row_header=True))
+        return HTML(table(["Item", "Overview"], rows, "overview", row_header=True))
 
     def provisions(self) -> HTML:
-        return HTML(tables.provisions_html(self.dataset, self.agreement, self.as_of))
+        """The provisions table; its Geography column states each zone in words, every exception and sector
+        included, with the report's parameters applied (:func:`accordmap.wording.geography_text`)."""
+        values = registry.provision_values(self.agreement, {
+            "zone_min_km": self.parameters.get("zone_min_km"), "zone_max_km": self.parameters.get("zone_max_km"),
+            "corridor_half_width_km": self.parameters.get("corridor_half_width_km")}, self.parameters.get("zone_overrides"))
+        return exports.with_table(tables.provisions_html(self.dataset, self.agreement, self.as_of, values), "provisions",
+                                  tables.provisions_frame(self.dataset, self.agreement, self.as_of, values))
 
     def implementation(self, compact: bool = False) -> HTML:
         """Each provision's status from the signing to as_of, as a chart (``compact``: smaller, for the brief)."""
         chart = implementation.implementation_chart_svg(self.dataset, self.agreement, self.as_of, compact=compact)
-        return HTML(Markup('<figure class="implementation">{}<figcaption>Status of each point over time: segments '
-                           "and markers by status (the legend is part of the chart); hover a marker for its note. "
-                           "The provisions table gives each status with its sources.</figcaption></figure>").format(chart))
+        return HTML(styles.section("implementation", Markup(
+            '<figure class="implementation">{}{}<figcaption>Status of each point over time: segments '
+            "and markers by status (the legend is part of the chart)"
+            '<span class="screen-only">; hover a marker for its note</span>. '
+            "The provisions table gives each status with its sources.</figcaption></figure>").format(
+                styles.untrusted_note("Implementation chart"), chart)))
 
     def key_figures(self) -> HTML:
-        return HTML(tables.key_figures_html(self.dataset, self.agreement, self.geometry))
+        return exports.with_zones(exports.with_table(  # the zones themselves too, as GeoJSON and GeoPackage
+            tables.key_figures_html(self.dataset, self.agreement, self.geometry), "key-figures",
+            tables.key_figures_frame(self.dataset, self.agreement, self.geometry)), self.dataset, self.geometry, self.as_of)
 
     def map(self, height: int = 560, layers_open: bool = False, places_table_below: bool = False) -> HTML:
-        """The folium map in a self-contained frame, with its accuracy note and a pointer to its text
-        alternative (``places_table_below``: this report lists the places inside the zone after the map)."""
+        """The folium map in a self-contained frame, the static map printed in its place
+        (:mod:`accordmap.staticmap`), its accuracy note and a pointer to its text alternative
+        (``places_table_below``: this report lists the places inside the zone after the map)."""
         m = maps.build_map(self.dataset, self.agreement, self.geometry,
                            basemap=self.parameters.get("basemap"), height=height, layers_open=layers_open)
         page = m.get_root().render()
         short_title = self.agreement.short_title
         note = Markup("")
-        if self.geometry.accuracy_km:
-            note = Markup('<p class="map-note">The lines and zones are approximate: typically ±{:g} km, '
-                          "worse in places.</p>").format(self.geometry.accuracy_km)
-        where = ("the table of places inside the zone below" if places_table_below
-                 else "the key figures above (towns, posts and road inside each zone) and the Zone map report's table of places")
+        if accuracy := wording.agreement_map_note(self.dataset, self.agreement, self.geometry):
+            note = Markup('<p class="map-note map-accuracy">{}</p>').format(accuracy)
+        # the other report's table only on screen: a printed brief cannot point at a page it does not hold
+        where = (Markup("the table of places inside or on the edge of the zone below") if places_table_below
+                 else Markup("the key figures above (places inside and on the edge of each zone, road inside)"
+                             '<span class="screen-only"> and the Zone map report\'s table of places</span>'))
         note += Markup('<p class="map-alt">Text alternative: {}.</p>').format(where)
         if self.parameters.get("basemap") not in (None, "none"):
             note += Markup('<p class="map-note">The background map ({}) loads from the internet; '
                            "offline, only the vector layers are drawn.</p>").format(isolate(self.parameters["basemap"]))
+        static, png = staticmap.static_map_section(self.dataset, self.agreement, self.geometry)  # print and slides
         # the whole map page is the value of the frame's srcdoc attribute: escaped as one
-        return HTML(Markup(
-            '<figure class="map"><iframe class="map-frame" title="{}" srcdoc="{}" style="height:{}px"></iframe>'
-            '<p class="print-only">The interactive map is not printed; see the table of places inside the zone.</p>'
+        # its size in its own style attribute: JupyterLab does not load report.css (accordmap.styles)
+        return attachments.attach(HTML(styles.section("map", Markup(
+            '<figure class="map">{}{}'
             "<figcaption>{}</figcaption>{}</figure>"
-        ).format(escape.html_attr(f"Map of the {short_title}: layers and computed zones"), escape.html_attr(page),
-                 escape.css_value(height, "number"),
-                 Markup("Map of the {}: layers and computed zones").format(isolate(short_title)), note))
+        ).format(styles.map_frame(f"Map of the {short_title}: layers and computed zones", page, height), static,
+                 Markup("Map of the {}: layers and computed zones").format(isolate(short_title)), note))),
+            exports.png("map", png, "the static map (PNG, 150 dpi) for slides, prints and posts"))
 
     def map_object(self):
         """The folium.Map itself, for analysts who want to add to it."""
         return maps.build_map(self.dataset, self.agreement, self.geometry, basemap=self.parameters.get("basemap"))
 
     def places_in_zone(self) -> HTML:
-        return HTML(tables.places_in_zone_html(self.dataset, self.agreement, self.geometry))
+        return exports.with_table(tables.places_in_zone_html(self.dataset, self.agreement, self.geometry), "places",
+                                  tables.places_in_zone_frame(self.dataset, self.agreement, self.geometry))
 
     def timeline(self, short: bool = False) -> HTML:
         """The chart and the table of dated items (``short``: around the signing and the deadlines)."""
@@ -209,38 +218,45 @@ class Report:
                    if short else "Context, agreement, deadlines and what happened after")
         if self.as_of:
             caption += f", as known on {models.day_label(self.as_of)}"
-        legend = Markup('<p class="muted">Large dots: items of this agreement; hover a dot for its text.</p>')
-        return HTML(Markup('<figure class="timeline">{}{}</figure>{}').format(
-            chart, legend, timeline.timeline_table_html(self.dataset, frame, caption)))
+        legend = Markup('<p class="muted">Large dots: items of this agreement<span class="screen-only">; hover a dot '
+                        "for its text</span>. The table below lists every item.</p>")
+        return exports.with_table(HTML(styles.section("timeline", Markup('<figure class="timeline">{}{}{}</figure>{}').format(
+            styles.untrusted_note("Timeline chart"), chart, legend,
+            timeline.timeline_table_html(self.dataset, frame, caption)))), "timeline", frame)
 
     def stakeholders(self) -> HTML:
-        return HTML(tables.stakeholders_html(self.dataset, self.agreement))
+        return exports.with_table(tables.stakeholders_html(self.dataset, self.agreement, self.as_of), "stakeholders",
+                                  tables.roles_frame(self.dataset, self.agreement, self.as_of))
 
     def obligations(self) -> HTML:
-        return HTML(tables.obligation_matrix_html(self.dataset, self.agreement))
+        return exports.with_table(tables.obligation_matrix_html(self.dataset, self.agreement), "obligations",
+                                  exports.obligations_frame(tables.obligation_matrix_frame(self.dataset, self.agreement)))
 
     def statements(self) -> HTML:
-        return HTML(tables.statements_html(self.dataset, self.agreement, self.as_of))
+        return exports.with_table(tables.statements_html(self.dataset, self.agreement, self.as_of), "statements",
+                                  tables.statements_frame(self.dataset, self.agreement, self.as_of))
 
     def sources(self) -> HTML:
         """Every source behind the report, with links (http(s) only) and the map data credits."""
         shown = self._timeline_shown
-        ids = tables.sources_for(self.dataset, self.agreement, shown["id"].tolist() if shown is not None else [])
+        ids = tables.sources_for(self.dataset, self.agreement, shown["id"].tolist() if shown is not None else [],
+                                 as_of=self.as_of)
         items = Markup("").join(source_entry(self.dataset.sources[i]) for i in ids)
         credits = Markup("").join(
             Markup("<li>{}: {} — licence {}</li>").format(isolate(layer.title), isolate(layer.attribution),
                                                            isolate(layer.licence))
             for layer in (self.dataset.layers[i] for i in self.agreement.map_layers))
         listed = [self.dataset.sources[i] for i in ids]
-        return HTML(Markup('{}<ol class="sources">{}</ol><h3>Map data credits</h3><ul class="credits">{}</ul>{}')
-                    .format(reliability.kinds_legend(listed), items, credits, self.cite_this(listed)))
+        return exports.with_table(Markup('{}<ol class="sources">{}</ol><h3>Map data credits</h3><ul class="credits">{}</ul>{}')
+                                  .format(reliability.kinds_legend(listed), items, credits, self.cite_this(listed)),
+                                  "sources", exports.sources_frame(self.dataset, ids))
 
     def cite_this(self, sources=None, generated: dt.date | None = None) -> Markup:
         """Suggested citation and CSL-JSON downloads of the report and of its sources (:mod:`accordmap.citation`)."""
         if sources is None:
-            sources = [self.dataset.sources[i] for i in tables.sources_for(self.dataset, self.agreement, [])]
+            sources = [self.dataset.sources[i] for i in tables.sources_for(self.dataset, self.agreement, [], self.as_of)]
         return citation.cite_block(self.agreement, self.report, params.REPORTS[self.report]["title"],
-                                   self.dataset.version, generated or dt.date.today(), sources)
+                                   self.dataset.version, generated or dt.date.today(), sources, self.parameters)
 
     # --- compliance: conflict events in the zones (accordmap.compliance_report) ----------------
 
@@ -258,19 +274,24 @@ class Report:
         return HTML(self.compliance_view.caveat())
 
     def compliance_periods(self) -> HTML:
-        return HTML(self.compliance_view.periods())
+        return exports.with_events(self.compliance_view.periods(), "events-by-period", self.compliance_view.compliance,
+                                   "by_period", needs_coverage=False)
 
     def compliance_by_month(self) -> HTML:
-        return HTML(self.compliance_view.by_month())
+        return exports.with_events(self.compliance_view.by_month(), "events-by-month", self.compliance_view.compliance,
+                                   "by_month")
 
     def compliance_by_type(self) -> HTML:
-        return HTML(self.compliance_view.by_type())
+        return exports.with_events(self.compliance_view.by_type(), "events-by-type", self.compliance_view.compliance,
+                                   "by_type")
 
     def compliance_by_side(self) -> HTML:
-        return HTML(self.compliance_view.by_side())
+        return exports.with_events(self.compliance_view.by_side(), "events-by-side", self.compliance_view.compliance,
+                                   "by_side")
 
     def compliance_places(self, n: int = 10) -> HTML:
-        return HTML(self.compliance_view.places(n))
+        return exports.with_events(self.compliance_view.places(n), "events-by-place", self.compliance_view.compliance,
+                                   "top_places", n)
 
     def compliance_map(self) -> HTML:
         return HTML(self.compliance_view.map())
@@ -279,7 +300,8 @@ class Report:
         return HTML(self.compliance_view.published())
 
     def compliance_sources(self) -> HTML:
-        return HTML(self.compliance_view.sources())
+        view = self.compliance_view
+        return HTML(view.sources() + self.cite_this([self.dataset.sources[i] for i in view.source_ids()]))
 
     def compliance_headline(self) -> HTML:
         """One line for other reports: the headline figure and a link to the sibling Compliance report."""

@@ -5,8 +5,11 @@ A provision's *history* is its own dated ``status`` changes plus, for each amend
 amendment was signed (so a base agreement's own list need not repeat it). Its *state* on ``as_of``
 is the latest change not after that day (``pending`` before any; ``as_of=None``: the latest of
 all), with the day it took effect, its note and sources, whether the deadline has passed, and
-the amendments signed by then that supersede, modify or carry it over. An amendment's own
-provisions are in force only from its signing date.
+the amendments signed by then that supersede, modify or carry it over. A provision is in force
+from its agreement's signing, or from its own ``starts`` if later (so an amendment's own
+provisions are in force only from its signing date). Deadlines and starts may carry a time of
+day: ``as_of`` is read as the end of its day, in their own time zone (:mod:`accordmap.dates`), so a
+deadline at 00:01 on 6 March has passed as of 6 March.
 
 :func:`amendments` and :func:`amended` walk the chain of ``amends`` both ways. Tables, the timeline
 and the implementation chart read dates through this module only.
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from accordmap import models
+from accordmap import dates, models
 from accordmap.dataset import Dataset
 
 STATUSES: tuple[str, ...] = typing.get_args(models.ProvisionStatus)  # pending, partly-implemented, ...
@@ -61,19 +64,20 @@ class ProvisionState:
     agreement: models.Agreement
     provision: models.Provision
     as_of: dt.date | None
-    in_force: bool  # False before the agreement was signed
+    in_force: bool  # False before the agreement was signed, or before the provision starts
     status: str | None  # None when not in force
     current: Change | None  # the change in force; None: pending since the signing
     history: tuple[Change, ...]  # every change up to as_of, oldest first
     deadline: str  # "passed", "today", "upcoming" or "" (no deadline, or no as_of)
     amendments: tuple[Amendment, ...] = field(default=())  # changes by amendments signed by as_of
+    starts: str = ""  # "started", "upcoming" or "" (no start of its own, or no as_of)
 
     @property
     def since(self) -> dt.date | None:
         """The day the status in force began (the signing date while pending)."""
         if not self.in_force:
             return None
-        return self.current.date if self.current else self.agreement.date_signed
+        return self.current.date if self.current else in_force_from(self.agreement, self.provision)
 
     @property
     def note(self) -> str | None:
@@ -94,10 +98,16 @@ def known_on(day: dt.date, as_of: dt.date | None) -> bool:
 
 
 def deadline_state(deadline: dt.date | None, as_of: dt.date | None) -> str:
-    """'passed', 'today' or 'upcoming' on ``as_of``; '' without a deadline or an as_of."""
-    if deadline is None or as_of is None:
-        return ""
-    return "passed" if deadline < as_of else ("today" if deadline == as_of else "upcoming")
+    """'passed', 'today' or 'upcoming' on ``as_of``; '' without a deadline or an as_of. A deadline with a
+    time of day has passed by the end of its day (:func:`accordmap.dates.deadline_state`)."""
+    return dates.deadline_state(deadline, as_of)
+
+
+def in_force_from(agreement: models.Agreement, provision: models.Provision) -> dt.date:
+    """The day a provision is in force from: its agreement's signing, or its own start if later (a
+    :class:`~accordmap.dates.Moment`, which may carry a time of day)."""
+    starts = provision.starts
+    return starts if starts is not None and starts > agreement.date_signed else agreement.date_signed
 
 
 # --- the chain of amendments ----------------------------------------------------------------
@@ -160,14 +170,15 @@ def history(dataset: Dataset, agreement: models.Agreement, provision: models.Pro
 
 def provision_state(dataset: Dataset, agreement: models.Agreement, provision: models.Provision,
                     as_of: dt.date | None = None) -> ProvisionState:
-    in_force = known_on(agreement.date_signed, as_of)
+    starts = dates.start_state(provision.starts, as_of)
+    in_force = known_on(agreement.date_signed, as_of) and starts != "upcoming"
     past = tuple(c for c in history(dataset, agreement, provision) if known_on(c.date, as_of)) if in_force else ()
     current = past[-1] if past else None
     return ProvisionState(
         agreement=agreement, provision=provision, as_of=as_of, in_force=in_force,
         status=(current.status if current else "pending") if in_force else None,
         current=current, history=past, deadline=deadline_state(provision.deadline, as_of),
-        amendments=tuple(changes_to(dataset, agreement, provision, as_of)),
+        amendments=tuple(changes_to(dataset, agreement, provision, as_of)), starts=starts,
     )
 
 
@@ -188,11 +199,11 @@ def states_frame(dataset: Dataset, agreement: models.Agreement, as_of: dt.date |
         {
             "point": s.provision.number, "id": s.provision.id, "status": s.status, "since": s.since,
             "note": s.note or "", "sources": list(s.sources), "deadline": s.provision.deadline,
-            "deadline_state": s.deadline,
+            "deadline_state": s.deadline, "starts": s.provision.starts, "starts_state": s.starts,
             "superseded_by": ", ".join(a.agreement.id for a in s.superseded_by),
             "changes": [(a.agreement.id, a.change.action, list(a.change.by)) for a in s.amendments],
             "changes_recorded": len(s.history),
         }
         for s in states(dataset, agreement, as_of)
-    ], columns=["point", "id", "status", "since", "note", "sources", "deadline", "deadline_state", "superseded_by",
-                "changes", "changes_recorded"])
+    ], columns=["point", "id", "status", "since", "note", "sources", "deadline", "deadline_state", "starts",
+                "starts_state", "superseded_by", "changes", "changes_recorded"])

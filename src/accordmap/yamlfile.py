@@ -267,7 +267,9 @@ def _model_keys(model: type[BaseModel], loc: Loc) -> list[str]:
         else:
             return []
         current = _unwrap(current)
-    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+    if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        return []
+    return [info.alias or name for name, info in current.model_fields.items()]  # as in the file ('except')
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -348,12 +350,14 @@ def _clean(loc: Loc) -> Loc:
 # --- validating -----------------------------------------------------------------------------
 
 
-def validate(doc: YamlDoc, rel: str, model: type[BaseModel]) -> tuple[BaseModel | None, list[DataError]]:
-    """The whole file as ``model``, or None with every error in it."""
+def validate(doc: YamlDoc, rel: str, model: type[BaseModel],
+             context: dict[str, Any] | None = None) -> tuple[BaseModel | None, list[DataError]]:
+    """The whole file as ``model``, or None with every error in it (``context``: pydantic's validation
+    context, e.g. the vocabularies terms are checked against, see accordmap.vocabularies)."""
     if not isinstance(doc.data, dict):
         return None, [DataError(rel, 1, "(top level)", "the file is not a mapping (expected keys and values, see the README)")]
     try:
-        return model.model_validate(doc.data), []
+        return model.model_validate(doc.data, context=context), []
     except ValidationError as exc:
         errors = []
         for err in exc.errors(include_url=False):
@@ -386,7 +390,7 @@ def _list_item_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def salvage(data: Any, model: type[BaseModel]) -> BaseModel | None:
+def salvage(data: Any, model: type[BaseModel], context: dict[str, Any] | None = None) -> BaseModel | None:
     """The parts of ``data`` that are valid on their own, as ``model`` built without validation.
 
     Keeps each field that validates and, of a list of mappings that does not, the items that
@@ -401,16 +405,16 @@ def salvage(data: Any, model: type[BaseModel]) -> BaseModel | None:
         if name not in data:
             continue
         try:
-            values[name] = _field_adapter(model, name).validate_python(data[name])
+            values[name] = _field_adapter(model, name).validate_python(data[name], context=context)
         except ValidationError:
             item_model = _list_item_model(info.annotation)
             if item_model is not None and isinstance(data[name], list):
-                values[name] = [_valid_or_none(item_model, item) for item in data[name]]
+                values[name] = [_valid_or_none(item_model, item, context) for item in data[name]]
     return model.model_construct(**values)
 
 
-def _valid_or_none(model: type[BaseModel], raw: Any) -> BaseModel | None:
+def _valid_or_none(model: type[BaseModel], raw: Any, context: dict[str, Any] | None = None) -> BaseModel | None:
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context=context)
     except ValidationError:
         return None

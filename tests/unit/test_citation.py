@@ -111,3 +111,38 @@ def test_hostile_text_survives_the_data_url_and_the_schema():
     assert files["a-brief-citation.json"][0]["title"] == f"{hostile}: Brief"
     for items in files.values():
         jsonschema.validate(items, SCHEMA)
+
+
+def test_a_citation_names_the_parameters_set_so_the_variant_can_be_rebuilt(dataset):
+    plain = str(Report("brief", dataset=dataset, agreement="sochi-2018").cite_this(generated=DAY))
+    assert "Parameters:" not in unescape(plain)
+    r = Report("brief", dataset=dataset, agreement="sochi-2018", as_of="2020-03-10", zone_max_km="25")
+    html = str(r.cite_this(generated=DAY))
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    # in the order of accordmap list, as -p takes them back; the agreement is in the title, data_dir never shown
+    assert f"data version {dataset.version}. Parameters: zone_max_km=25, as_of=2020-03-10." in text
+    assert "data_dir" not in text and "agreement=" not in text
+    (item,) = downloads(html)["sochi-2018-brief-citation.json"]
+    jsonschema.validate([item], SCHEMA)
+    assert "Parameters: zone_max_km=25, as_of=2020-03-10." in item["note"]
+    assert item["id"] == "accordmap-sochi-2018-brief--zone_max_km=25--as_of=2020-03-10"
+
+
+def test_the_comparison_and_compliance_reports_offer_cite_this(dataset):
+    from accordmap.comparison_report import ComparisonReport
+
+    comparison = str(ComparisonReport("comparison", dataset=dataset, base="sochi-2018", amendment="moscow-2020",
+                                      as_of="2020-03-10").sources())
+    files = downloads(comparison)
+    assert set(files) == {"moscow-2020-comparison-citation.json", "moscow-2020-comparison-sources.json"}
+    assert [i["id"] for i in files["moscow-2020-comparison-sources.json"]] == listed_ids(comparison)
+    assert "Parameters: as_of=2020-03-10." in files["moscow-2020-comparison-citation.json"][0]["note"]
+    compliance = str(Report("compliance", dataset=dataset, agreement="sochi-2018", min_precision=1).compliance_sources())
+    files = downloads(compliance)
+    assert set(files) == {"sochi-2018-compliance-citation.json", "sochi-2018-compliance-sources.json"}
+    assert [i["id"] for i in files["sochi-2018-compliance-sources.json"]] == listed_ids(compliance)
+    assert "Parameters: min_precision=1." in files["sochi-2018-compliance-citation.json"][0]["note"]
+    for html in (comparison, compliance):
+        assert "Cite this report" in html and "source-kinds" in html
+        for items in downloads(html).values():
+            jsonschema.validate(items, SCHEMA)

@@ -52,5 +52,6 @@ def test_areas_round_to_two_significant_figures(km2, expected):
     assert round_area(km2) == expected
 
 
-def test_label_states_the_range():
-    assert AreaFigure(2988.9, 786.5, 4175.1).label() == "about 3,000 km² (790–4,200 km²)"
+def test_label_states_the_range_rounded_to_its_error():
+    # error 2,202 km²: rounded to thousands, the range outwards to half thousands (it holds 786.5-4,175.1)
+    assert AreaFigure(2988.9, 786.5, 4175.1).label() == "about 3,000 km² (500–4,500 km²)"

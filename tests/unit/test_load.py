@@ -20,7 +20,9 @@ def test_sochi_memorandum_terms(sochi):
     assert set(by_deadline) == {"2018-10-10", "2018-10-15", "2018-12-31"}
     band = next(p.geography for p in sochi.provisions if p.geography and p.geography.kind == "band")
     assert (band.min_km, band.max_km) == (15, 20)
-    assert band.along.layer == "line-of-contact-2018" and band.within.layer == "opposition-held-2018"
+    # within takes one reference or a list: read as a list
+    assert band.along.layer == "line-of-contact-2018" and [r.layer for r in band.within] == ["opposition-held-2018"]
+    assert [(s.label, s.depth_km) for s in band.sectors] == [("Idleb governorate", 15), ("Hama governorate", 20)]
 
 
 def test_every_fact_has_a_source_that_exists(dataset):
@@ -191,7 +193,7 @@ def test_an_invalid_item_does_not_hide_the_other_files_problems(data_copy):
     first_source = events.read_text(encoding="utf-8").split("sources: [", 1)[1].split("]", 1)[0].split(",")[0].strip()
     _edit(events, f"sources: [{first_source}", "sources: [no-such-source")
     errors = _errors(data_copy)
-    assert any(e.startswith("data/actors.yaml:") and "'governmnet' is not allowed" in e for e in errors), errors
+    assert any(e.startswith("data/actors.yaml:") and "'governmnet' is not a side" in e for e in errors), errors
     assert any(e.startswith("data/layers/towns_key_places.geojson:") and "is not a valid place id" in e for e in errors), errors
     assert any(e.startswith("data/events.yaml:") and "no source with id 'no-such-source'" in e for e in errors), errors
     assert not any("no actor with id" in e for e in errors), "the invalid actor's id still counts as defined"

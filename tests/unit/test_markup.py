@@ -24,11 +24,13 @@ def test_table_escapes_text_but_keeps_built_markup():
 
 def test_right_to_left_text_is_isolated():
     # inside other text: <bdi>, so "15 km" stays after the Arabic name, not before it
-    assert str(Markup("{}, 15 km deep").format(isolate("منطقة"))) == "<bdi>منطقة</bdi>, 15 km deep"
+    # wholly Arabic script: its language and direction too, so a screen reader switches voice
+    assert str(Markup("{}, 15 km deep").format(isolate("منطقة"))) == '<bdi lang="ar" dir="rtl">منطقة</bdi>, 15 km deep'
+    assert str(isolate("Idlib إدلب")) == "<bdi>Idlib إدلب</bdi>"  # mixed scripts: no language guessed
     assert str(isolate("<b>שלום</b>")) == "<bdi>&lt;b&gt;שלום&lt;/b&gt;</bdi>"
     # a cell holding one plain value takes its direction from it; built cells and numbers do not
     html = str(table(["Name"], [["إدلب"], [Markup("<bdi>x</bdi> (y)")], [7]], "t"))
-    assert '<td dir="auto">إدلب</td>' in html and "<td><bdi>x</bdi> (y)</td>" in html and "<td>7</td>" in html
+    assert '<td lang="ar" dir="rtl">إدلب</td>' in html and "<td><bdi>x</bdi> (y)</td>" in html and "<td>7</td>" in html
 
 
 def test_zone_name_isolates_only_the_label_from_data():

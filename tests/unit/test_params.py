@@ -64,3 +64,43 @@ def test_the_notebook_namespace_is_taken_whole():
 def test_internal_parameters_cannot_be_set_with_p():
     with pytest.raises(params.ParameterError, match="unknown parameter 'data_dir'"):
         params.parse_cli_values(["data_dir=/tmp"], ["brief"])
+
+
+# --- events: None picks the data folder's set over the agreement's zones ---------------------------
+
+
+def test_events_defaults_to_none_and_a_named_set_must_exist(dataset):
+    assert params.PARAMETERS["events"].default is None
+    assert params.resolve(dataset, "compliance", {})["events"] is None
+    assert params.resolve(dataset, "compliance", {"events": "ucdp-ged-syria-2016-2019"})["events"] == "ucdp-ged-syria-2016-2019"
+    with pytest.raises(params.ParameterError, match="event set 'acled-2020' not found; known event sets: "
+                                                    "ucdp-ged-syria-2016-2019"):
+        params.resolve(dataset, "compliance", {"events": "acled-2020"})
+
+
+def _with_sets(dataset, *sets):
+    import dataclasses
+
+    return dataclasses.replace(dataset, event_sets={s.id: s for s in sets})
+
+
+def test_the_default_event_set_is_the_one_over_the_zones_that_covers_the_signing(dataset):
+    import datetime as dt
+
+    from accordmap.compliance_report import default_event_set
+    from accordmap.geometry import build_geometry
+
+    ucdp = dataset.event_sets["ucdp-ged-syria-2016-2019"]
+    sochi = build_geometry(dataset, dataset.agreements["sochi-2018"])
+    moscow = build_geometry(dataset, dataset.agreements["moscow-2020"])
+    assert default_event_set(dataset, sochi) is ucdp
+    # a set elsewhere (its region box far from the zones) is never taken, even when it is the only one
+    elsewhere = ucdp.model_copy(update={"id": "elsewhere", "region": (60.0, -28.0, 63.0, -25.0)})
+    assert default_event_set(_with_sets(dataset, elsewhere), sochi) is None
+    # of two sets over the zones, the first that covers the signing day; none covers it: the first over the zones
+    later = ucdp.model_copy(update={"id": "later", "coverage_start": dt.date(2020, 1, 1), "coverage_end": dt.date(2021, 1, 1)})
+    both = _with_sets(dataset, elsewhere, ucdp, later)
+    assert default_event_set(both, sochi) is ucdp
+    assert default_event_set(both, moscow) is later
+    assert default_event_set(_with_sets(dataset, elsewhere, ucdp), moscow) is ucdp  # not covered: the report says so
+    assert default_event_set(_with_sets(dataset), sochi) is None

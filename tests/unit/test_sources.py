@@ -91,11 +91,12 @@ def test_a_fact_resting_only_on_weak_sources_is_marked_where_cited(minimal_data,
 def test_the_real_data_marks_facts_resting_only_on_sanctioned_or_copied_sources(dataset):
     from accordmap.sections import Report
 
-    html = str(Report("timeline", dataset=dataset, agreement="moscow-2020").timeline())
+    report = Report("timeline", dataset=dataset, agreement="moscow-2020")
+    html = str(report.timeline())
     # the M5 reopening of 7/8 March 2020 rests on a Sputnik copy and SouthFront only (issue 16 §7)
     row = next(r for r in html.split("<tr>") if "2020-03-08-m5-reopened" in r or "urdupoint-858483-m5-traffic" in r)
     assert "only sanctioned outlet and aggregator sources" in row
-    legend = str(Report("timeline", dataset=dataset, agreement="moscow-2020").sources())
+    legend = str(report.sources())  # follows the timeline shown
     assert "source-kinds" in legend and "[sanctioned outlet]" in legend
 
 
@@ -142,6 +143,74 @@ def test_the_shipped_warning_list_flags_the_research_domains():
         assert reliability.match_domain(url, groups)[1].kind == kind
     assert reliability.match_domain("https://en.wikipedia.org/wiki/X", groups) is None
     assert reliability.match_domain("https://notdocslib.org/x", groups) is None
+
+
+def test_check_warns_about_mirror_and_aggregator_urls_in_the_provenance_tables(minimal_data, capsys):
+    shutil.copy(DATA_DIR / reliability.FILE, minimal_data / reliability.FILE)
+    (minimal_data / "provenance").mkdir(exist_ok=True)
+    (minimal_data / "provenance" / "posts.csv").write_text(
+        "name,coord_source,evidence\n"
+        "Canonical,https://en.wikipedia.org/wiki/Anadan (read via mirror uk.wikisko.ru),https://example.org/a\n"
+        'Mirrored,"approximate: town coordinate (mirror https://uk.wikisko.ru/wiki/Anadan)",'
+        '"AFP https://example.org/b ; copy https://www.urdupoint.com/en/world/x-1.html."\n'
+        # kept knowingly, its standing named in the cell: no warning
+        'Kept,https://example.org/c,"Sputnik via UrduPoint (aggregator) https://www.urdupoint.com/en/world/y-2.html"\n',
+        encoding="utf-8")
+    assert main(["check", "--data", str(minimal_data)]) == 0
+    out = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert out[0] == "accordmap: 2 warning(s) (not errors):"
+    assert out[1] == (
+        "data/provenance/posts.csv:3: coord_source: https://uk.wikisko.ru/wiki/Anadan is on uk.wikisko.ru, a Wikipedia "
+        "mirror (expected the canonical URL in the cell, with the copy read named beside it, e.g. '(read via mirror "
+        "example.org)')")
+    assert out[2] == (
+        "data/provenance/posts.csv:3: evidence: https://www.urdupoint.com/en/world/x-1.html is on urdupoint.com, an "
+        "aggregator or forum that reposts other outlets' reports (expected another source for the same fact in the cell; "
+        "if none is found, keep it and name its standing (aggregator) in the row)")
+
+
+def test_the_shipped_provenance_tables_are_checked_for_copied_urls():
+    groups = reliability.SourceWarningsFile.model_validate(
+        yaml.safe_load((DATA_DIR / reliability.FILE).read_text(encoding="utf-8"))).warn_domains
+    found = reliability.provenance_url_warnings(DATA_DIR, lambda path: path.name, groups)
+    # every mirror URL was replaced by the canonical one (the copy read named beside it), and every kept
+    # aggregator or sanctioned outlet names its standing in the cell
+    assert found == []
+
+
+# phrases of data-entry logs moved from reader-facing text to editor_note for issue 16: none may come back
+EDITOR_PHRASES = ("read through", "search excerpt", "stored copy", "archived copy", "facts file", "title derived",
+                  "from the url", "not re-read", "page title not recorded", "date not shown", "in the excerpt",
+                  "staging host", "read via", "so signed_by", "is left empty", "no month is recorded")
+
+
+def _reader_texts(value, path=()):
+    """Every string in a data file except editor_note values, with its path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key != "editor_note":
+                yield from _reader_texts(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _reader_texts(item, (*path, index))
+    elif isinstance(value, str):
+        yield path, value
+
+
+def test_no_reader_facing_text_in_the_data_reads_like_an_editor_note():
+    found = []
+    for pattern in ("sources.yaml", "events.yaml", "actors.yaml", "agreements/*.yaml"):
+        for path in sorted(DATA_DIR.glob(pattern)):
+            for where, text in _reader_texts(yaml.safe_load(path.read_text(encoding="utf-8"))):
+                found += [(path.name, where, phrase) for phrase in EDITOR_PHRASES if phrase in text.lower()]
+    assert found == []
+
+
+def test_the_editor_phrase_check_can_fail(data_copy):
+    _edit(data_copy / "sources.yaml", "    note: Unofficial French translation of points 1-9 of the memorandum.\n",
+          "    note: Unofficial French translation. Read through an archived copy (facts file).\n")
+    text = yaml.safe_load((data_copy / "sources.yaml").read_text(encoding="utf-8"))
+    assert any(p in t.lower() for _, t in _reader_texts(text) for p in EDITOR_PHRASES)
 
 
 # --- editor notes never reach a report -----------------------------------------------------------

@@ -188,9 +188,10 @@ def test_matrix_marks_undertook_and_targeted_with_a_printed_legend(minimal):
     html = str(tables.obligation_matrix_html(dataset, agreement))
     rows = html.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
     alpha, beta = rows
-    assert "Alpha State" in alpha and '<span class="undertook" aria-label="undertook">●</span>' in alpha
+    assert "Alpha State" in alpha and '<span class="undertook" role="img" aria-label="undertook">●</span>' in alpha
     assert 'aria-label="targeted"' not in alpha
-    assert 'aria-label="undertook">●</span></td><td><span class="targeted" aria-label="targeted">○</span>' in beta
+    assert ('aria-label="undertook">●</span></td><td><span class="targeted" role="img" aria-label="targeted">○</span>'
+            in beta)
     legend = html.split('<ul class="legend matrix-legend">')[1].split("</ul>")[0]
     assert '<span class="undertook" aria-hidden="true">●</span> undertook to act' in legend
     assert '<span class="targeted" aria-hidden="true">○</span> targeted or affected' in legend
@@ -257,9 +258,9 @@ def _brief(dataset, as_of):
 def test_sochi_brief_on_1_october_2018_shows_no_amendment_and_nothing_but_what_was_recorded(dataset):
     report, header, provisions = _brief(dataset, "2018-10-01")
     assert "Amended by" not in header and "Moscow" not in header and "Moscow" not in provisions
-    states = {s.provision.number: s for s in status.states(dataset, report.agreement, report.as_of)}
+    states = {s.provision.id: s for s in status.states(dataset, report.agreement, report.as_of)}
     # every point pending, except point 4 (the zone's boundaries, set 19-21 September 2018)
-    assert {n: s.status for n, s in states.items() if s.status != "pending"} == {4: "implemented"}
+    assert {n: s.status for n, s in states.items() if s.status != "pending"} == {"p4": "implemented"}
     assert provisions.count('status-pending">pending</span>') == 9
     assert "Status on 1 Oct 2018" in provisions
 
@@ -267,17 +268,17 @@ def test_sochi_brief_on_1_october_2018_shows_no_amendment_and_nothing_but_what_w
 def test_sochi_brief_on_10_march_2020_shows_that_days_statuses_and_the_moscow_protocol(dataset):
     report, header, provisions = _brief(dataset, "2020-03-10")
     assert "Amended by the Moscow Additional Protocol (5 Mar 2020)." in header
-    states = {s.provision.number: s for s in status.states(dataset, report.agreement, report.as_of)}
+    states = {s.provision.id: s for s in status.states(dataset, report.agreement, report.as_of)}
     assert {n: s.status for n, s in states.items()} == {
-        1: "implemented", 2: "violated", 3: "superseded", 4: "implemented", 5: "not-implemented", 6: "implemented",
-        7: "partly-implemented", 8: "superseded", 9: "violated", 10: "pending"}
-    assert [a.agreement.id for a in states[3].superseded_by] == ["moscow-2020"]
-    assert not any(c.status == "superseded" for c in states[3].provision.status)  # derived from the protocol
+        "p1": "implemented", "p2": "violated", "p3": "superseded", "p4": "implemented", "p5": "not-implemented",
+        "p6": "implemented", "p7": "partly-implemented", "p8": "superseded", "p9": "violated", "p10": "pending"}
+    assert [a.agreement.id for a in states["p3"].superseded_by] == ["moscow-2020"]
+    assert not any(c.status == "superseded" for c in states["p3"].provision.status)  # derived from the protocol
     row3 = provisions.split("<tr>")[4]
     assert "superseded by the <bdi>Moscow Additional Protocol</bdi> (point 1, 2)" in row3
     assert "since 5 Mar 2020" in row3
     # the later change of point 1 (Turkey leaving Morek, 19 Oct 2020) is not known yet
-    assert states[1].since == dt.date(2020, 3, 6)
+    assert states["p1"].since == dt.date(2020, 3, 6)
 
 
 def test_moscow_protocol_names_what_it_amends(dataset):
