@@ -12,7 +12,7 @@ control's HTML, and renders its scripts a second time as Jinja, so those strings
 (:func:`~accordmap.escape.css_value`) applied with :func:`~accordmap.escape.script_json`, not
 folium's ``style_function`` (whose output folium writes with plain ``json.dumps``). Names from
 data are isolated (``<bdi>``, ``dir="auto"``) so right-to-left text keeps its own direction; text in
-Arabic script is also marked ``lang="ar"`` (see :func:`text_lang`). Names written on the map and
+Arabic or Hebrew script is also marked ``lang`` and ``dir="rtl"`` (see :func:`text_lang`). Names written on the map and
 the names of shapes reach their script as JSON (:func:`~accordmap.escape.script_json`) and are set
 as ``textContent`` and ``aria-label``, never as HTML.
 
@@ -47,7 +47,7 @@ from markupsafe import Markup
 from accordmap import escape, models, wording
 from accordmap.geometry import AgreementGeometry, Zone
 from accordmap.load import Dataset
-from accordmap.markup import isolate, zone_name
+from accordmap.markup import isolate, script_lang, zone_name
 
 # Zone colours/dashes differ in lightness and pattern, so they read in grayscale and print.
 ZONE_STYLES = [
@@ -330,24 +330,15 @@ def _add_panes(m: folium.Map) -> None:
                         name=f"accordmap_pane_{key}")
 
 
-_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
-
-
 def text_lang(value: object) -> str | None:
-    """``"ar"`` for text written in Arabic script only (no Latin letters), else None.
-
-    The shipped data's Arabic-script text is Arabic (OCHA's ``ADM1_AR``); a reader's screen reader
-    then reads it with an Arabic voice, and the text is laid out right to left.
-    """
-    text = "" if value is None else str(value)
-    return "ar" if _ARABIC_SCRIPT.search(text) and not _LATIN_LETTER.search(text) else None
+    """``"ar"`` or ``"he"`` for text written in that script only (:func:`accordmap.markup.script_lang`, the
+    one rule for the page and the map), else None; a screen reader then reads it with that voice, and
+    the text is laid out right to left."""
+    return script_lang(None if value is None else str(value))
 
 
 def _in_own_language(value: object) -> Markup:
-    """Text from data, isolated, with ``lang`` and ``dir`` when it is in Arabic script."""
-    if text_lang(value) == "ar":
-        return Markup('<bdi lang="ar" dir="rtl">{}</bdi>').format(escape.html_text(value))
+    """Text from data, isolated, with ``lang`` and ``dir`` when it is in a right-to-left script."""
     return isolate(value)
 
 
@@ -409,7 +400,7 @@ class _Labels(MacroElement):
             {{ this.items_json }}.forEach(function(p) {
                 var span = document.createElement('span');
                 span.textContent = p[1];
-                span.setAttribute('dir', p[2] === 'ar' ? 'rtl' : 'auto');
+                span.setAttribute('dir', p[2] ? 'rtl' : 'auto');  // p[2]: 'ar' or 'he', right to left
                 if (p[2]) { span.setAttribute('lang', p[2]); }
                 var spots = [];
                 p[0].forEach(function(spot) {
@@ -574,8 +565,9 @@ def _shown(value: object) -> bool:
 
 def _cell(value: object) -> Markup:
     """A popup value cell: ``lang="ar" dir="rtl"`` on text in Arabic script, ``dir="auto"`` otherwise."""
-    if not isinstance(value, Markup) and text_lang(value) == "ar":
-        return Markup('<td lang="ar" dir="rtl">{}</td>').format(escape.html_text(value))
+    lang = None if isinstance(value, Markup) else text_lang(value)
+    if lang:
+        return Markup('<td lang="{}" dir="rtl">{}</td>').format(lang, escape.html_text(value))
     return Markup('<td dir="auto">{}</td>').format(escape.html_text(value))
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,

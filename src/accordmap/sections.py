@@ -17,7 +17,7 @@ import functools
 
 from markupsafe import Markup
 
-from accordmap import (attachments, citation, compliance_report, escape, exports, implementation, maps, models, params,
+from accordmap import (attachments, citation, compliance_report, exports, implementation, maps, models, params,
                        reliability, staticmap, status, styles, tables, timeline, wording)
 from accordmap.geography import registry
 from accordmap.geometry import AgreementGeometry, build_geometry
@@ -198,7 +198,7 @@ class Report:
         return attachments.attach(HTML(styles.section("map", Markup(
             '<figure class="map">{}{}'
             "<figcaption>{}</figcaption>{}</figure>"
-        ).format(styles.map_frame(f"Map of the {short_title}: layers and computed zones", page, height), static,
+        ).format(styles.map_frame(maps.map_title(self.agreement), page, height), static,
                  Markup("Map of the {}: layers and computed zones").format(isolate(short_title)), note))),
             exports.png("map", png, "the static map (PNG, 150 dpi) for slides, prints and posts"))
 
