@@ -128,6 +128,21 @@ def test_what_triggers_a_rebuild_and_what_does_not(three, tmp_path, capsys):
     assert all(stamps(out)[path] != before[path] for path in timelines)
 
 
+def test_a_report_added_to_a_folder_rebuilds_the_pages_that_link_it(three, tmp_path, capsys):
+    """Each page links the other reports of its folder: one built before a sibling existed is rebuilt
+    with the link when it is next planned, and not otherwise."""
+    out = tmp_path / "reports"
+    code, output = build(capsys, three, out, "test-accord", "--report", "timeline")
+    assert code == 0 and 'href="stakeholders.html"' not in (out / "test-accord" / "timeline.html").read_text()
+    code, output = build(capsys, three, out, "test-accord", "--report", "timeline", "--report", "stakeholders")
+    assert code == 0 and rebuilt(output) == {
+        "test-accord/stakeholders.html": "new report",
+        "test-accord/timeline.html": "its links to the other reports of its folder changed"}
+    assert 'href="stakeholders.html"' in (out / "test-accord" / "timeline.html").read_text()
+    code, output = build(capsys, three, out, "test-accord", "--report", "timeline", "--report", "stakeholders")
+    assert code == 0 and rebuilt(output) == {}
+
+
 def test_dry_run_prints_the_plan_and_builds_nothing(three, tmp_path, capsys):
     out = tmp_path / "reports"
     code, output = build(capsys, three, out, "--report", "timeline", "--dry-run")

@@ -343,6 +343,9 @@ def build(
     version = data_version(data.files, data_dir)
     inputs = joblib.Inputs(data)
     current = {job.output: inputs.of(job) for job in planned}
+    outputs = {job.output for job in planned}
+    for job in planned:  # a page links the other reports of its folder: a report added or gone rebuilds it
+        current[job.output]["siblings"] = " ".join(s["href"] for s in _siblings(job, outputs, out_dir))
 
     def plan_now() -> tuple[list[Decision], dict[str, Any]]:
         manifest = _read_manifest(out_dir) if out_dir.is_dir() else {}

@@ -322,6 +322,8 @@ def reasons(recorded: dict[str, str] | None, current: dict[str, str], *, data_la
         why.append(f"notebook {notebook.name} changed")
     if recorded.get("parameters") != current["parameters"]:
         why.append("parameters changed")
+    if "siblings" in current and recorded.get("siblings") != current["siblings"]:
+        why.append("its links to the other reports of its folder changed")
     for name in sorted(set(recorded) | set(current)):
         if not name.startswith("data:") or recorded.get(name) == current.get(name):
             continue
