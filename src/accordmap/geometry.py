@@ -98,12 +98,6 @@ def build_geometry(
 # --- figures --------------------------------------------------------------------------------
 
 
-def features_inside(frame: gpd.GeoDataFrame, zone: Zone, crs: CRS) -> gpd.GeoDataFrame:
-    """Rows of a point layer whose geometry lies in the zone (no edge rule: see :func:`point_positions`)."""
-    projected = frame.to_crs(crs)
-    return frame[projected.within(zone.geometry).values]
-
-
 def point_positions(frame: gpd.GeoDataFrame, zone: Zone, crs: CRS, edge_km: float = 0.0) -> pd.Series:
     """Each point's position against the zone, with the frame's index: ``inside`` (in the zone and farther
     than ``edge_km`` from its boundary), ``edge`` (within ``edge_km`` of the boundary, either side) or

@@ -337,11 +337,6 @@ def text_lang(value: object) -> str | None:
     return script_lang(None if value is None else str(value))
 
 
-def _in_own_language(value: object) -> Markup:
-    """Text from data, isolated, with ``lang`` and ``dir`` when it is in a right-to-left script."""
-    return isolate(value)
-
-
 class _Labels(MacroElement):
     """Names written on the map for one layer: a non-interactive DivIcon per feature in the labels
     pane, added to the layer's group (hidden with it in the layer list).
@@ -576,7 +571,7 @@ def _popup_html(title: object, rows: list[tuple[object, object]]) -> Markup:
     body = Markup("").join(
         Markup('<tr><th scope="row" dir="auto">{}</th>{}</tr>').format(escape.html_text(key), _cell(value))
         for key, value in rows if _shown(value))
-    title_html = title if isinstance(title, Markup) else _in_own_language(title)
+    title_html = title if isinstance(title, Markup) else isolate(title)
     return Markup('<strong>{}</strong><table class="popup">{}</table>').format(title_html, body)
 
 
@@ -620,7 +615,7 @@ def _add_layer(m: folium.Map, layer: models.Layer, frame: gpd.GeoDataFrame, metr
             marker_style = {**style, "fill": True, "fillOpacity": layer.style.fill_opacity or 0.8}
             for point in getattr(row.geometry, "geoms", [row.geometry]):
                 marker = folium.CircleMarker(location=(point.y, point.x), radius=layer.style.radius,
-                                             popup=_popup(label, popup_rows), tooltip=_tooltip(_in_own_language(label)))
+                                             popup=_popup(label, popup_rows), tooltip=_tooltip(isolate(label)))
                 marker.options["pane"] = pane  # folium's CircleMarker has no pane argument
                 marker.add_child(_PathStyle(marker_style))
                 marker.add_child(_ShapeName(name))
@@ -629,7 +624,7 @@ def _add_layer(m: folium.Map, layer: models.Layer, frame: gpd.GeoDataFrame, metr
             feature = folium.GeoJson(
                 shapely.geometry.mapping(row.geometry),
                 popup=_popup(label, popup_rows),
-                tooltip=_tooltip(_in_own_language(label)),
+                tooltip=_tooltip(isolate(label)),
                 smooth_factor=1.0,
                 pane=pane,
             )
