@@ -23,17 +23,25 @@ check: env
 report: env
 	$(BIN)/accordmap build
 
-## Run all tests: unit, notebooks (nbval), built reports, browser (Chromium, axe-core, JupyterLab)
-test: env e2e-tools
-	$(BIN)/python -m pytest
+## Run all tests: lint, unit, integration (builds, nbval), browser (Chromium, axe-core, JupyterLab)
+test: env e2e-tools lint
+	$(BIN)/python -m pytest tests notebooks
 
-## Fast layer only: unit tests (no kernel, no browser; seconds)
+## Fast layer only: unit tests (no kernel, no build, no browser; well under a minute)
 test-unit: env
 	$(BIN)/python -m pytest tests/unit
+
+## Integration layer: builds through the CLI, kernels, Dask, publishing, exports, and the notebooks with nbval
+test-integration: env
+	$(BIN)/python -m pytest tests/integration notebooks
 
 ## Browser layer only: built reports opened in headless Chromium (accessibility with axe-core), notebooks in JupyterLab
 test-e2e: env e2e-tools
 	$(BIN)/python -m pytest tests/e2e
+
+## Lint: ruff over src/, tests/ and benchmarks/ (configured in pyproject.toml)
+lint: env
+	$(BIN)/ruff check src tests benchmarks
 
 # axe-core for the accessibility tests, from the npm registry at the version tests/e2e/package-lock.json pins
 e2e-tools: tests/e2e/node_modules/.package-lock.json
@@ -57,4 +65,4 @@ clean:
 help:
 	@awk '/^## /{doc=substr($$0,4); next} /^[a-z0-9-]+:/{ if (doc) { split($$1,t,":"); printf "  make %-10s %s\n", t[1], doc; doc="" } }' $(MAKEFILE_LIST)
 
-.PHONY: env e2e-tools check report test test-unit test-e2e bench lab clean help
+.PHONY: env e2e-tools check report test test-unit test-integration test-e2e lint bench lab clean help

@@ -31,8 +31,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from accordmap.compliance import assess, classify_events
-from accordmap.events import FORMATS, event_catalog, read_events
+from accordmap.analysis.compliance import assess, classify_events
+from accordmap.models.event_sets import FORMATS
+from accordmap.load.events import event_catalog, read_events
 from accordmap.geometry import build_geometry
 from accordmap.load import load_dataset
 from accordmap.paths import DATA_DIR
@@ -103,8 +104,8 @@ def main() -> int:
                 loads.append(seconds)
                 seconds, matches = timed(classify_events, events, geometry)
                 joins.append(seconds)
-                seconds, _ = timed(lambda: _every_table(assess(events, geometry, event_set.coverage,
-                                                                event_set=event_set.title)))
+                seconds, _ = timed(lambda frame=events: _every_table(assess(frame, geometry, event_set.coverage,
+                                                                            event_set=event_set.title)))
                 wholes.append(seconds)
             print(f"\n{kind}: {len(events):,} events, {len(matches):,} (event, zone) rows inside, at the edge "
                   f"or placed too coarsely; medians of {args.runs} runs:")
@@ -124,7 +125,7 @@ def main() -> int:
 
 def _every_table(result) -> None:
     result.summary(), result.by_period(), result.by_month(), result.by_type(), result.by_side(), result.top_places()
-    result.headline.text
+    _ = result.headline.text
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ def timed(command: list[str], **kwargs) -> tuple[float, str]:
 
 def planned_jobs(data: Path, agreements=None, reports=None, lists=None) -> list[tuple[str, dict]]:
     sys.path.insert(0, str(ROOT / "src"))
-    from accordmap import jobs
+    from accordmap.publish import jobs
     from accordmap.paths import NOTEBOOKS_DIR
 
     planned = jobs.plan(jobs.scan(data), agreements, reports, lists or {}, [], notebooks_dir=NOTEBOOKS_DIR)

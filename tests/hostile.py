@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import yaml
 
@@ -196,7 +196,7 @@ def make_hostile(data: Path, text: Callable[[str, str], str] = hostile) -> None:
                 layer["accuracy_note"] = text(layer["accuracy_note"], f"catalog.yaml:{i}.accuracy_note")
             layer["popup_properties"] = [*layer.get("popup_properties", []), "note"]
             layer["popup_labels"] = {"note": text("Note", f"catalog.yaml:{i}.popup_labels.note")}
-            if layer.get("name_property"):  # names written on the map (maps._Labels)
+            if layer.get("name_property"):  # names written on the map (maps.Labels)
                 layer["label"] = {"min_zoom": 0}
 
     _edit_yaml(data / "sources.yaml", sources)

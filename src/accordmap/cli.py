@@ -26,7 +26,7 @@ def _print_data_errors(errors: DataErrors) -> None:
 
 def _load(args: argparse.Namespace, warnings: list | None = None):
     """The dataset, or None after printing every problem in it (``warnings`` receives the warnings)."""
-    from accordmap.load import load_dataset
+    from accordmap.load import load_dataset  # weight: pandas and the models: only when the data is read
 
     try:
         return load_dataset(args.data, warnings)
@@ -65,9 +65,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     # papermill, nbconvert and geopandas are imported only if something is to be built
-    from accordmap import progress
-    from accordmap.build import DEFAULT_JOBS, FolderError, build
-    from accordmap.runner import SchedulerError
+    from accordmap.publish import progress  # weight: tqdm: only for a build
+    from accordmap.publish.build import DEFAULT_JOBS, FolderError, build  # weight: the build stack: not for --help or check
+    from accordmap.publish.runner import SchedulerError  # weight: papermill: only for a build
 
     if args.jobs is not None and args.jobs < 1:
         print("accordmap: --jobs must be 1 or more", file=sys.stderr)
@@ -79,7 +79,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         raw = params.parse_cli_sweep(args.param or [], chosen)
         sweep = None
         if args.sweep is not None:
-            from accordmap.jobs import read_sweep_file
+            from accordmap.publish.jobs import read_sweep_file  # weight: only for --sweep
 
             sweep = read_sweep_file(args.sweep.resolve(), chosen)
         summary = build(args.agreements or None, args.report or None, raw, out_dir=args.out, data_dir=args.data,

@@ -15,9 +15,13 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
-from accordmap import models, vocabularies as vocab
+from accordmap import models
+from accordmap.models.where import select
+from accordmap.models import terms
+from accordmap.models import dates
 
 # every file accordmap reads, relative to the data folder
 DATA_FILE_PATTERNS = ("sources.yaml", "actors.yaml", "events.yaml", "agreements/*.yaml", "layers/catalog.yaml",
@@ -38,13 +42,7 @@ class Dataset:
     event_sets: dict[str, Any] = field(default_factory=dict)  # id -> events.EventSet (data/events/catalog.yaml)
     published_counts: list[Any] = field(default_factory=list)  # published.PublishedCount (data/published_counts.yaml)
     published_areas: list[Any] = field(default_factory=list)  # published_areas.PublishedArea (data/published_areas.yaml)
-    vocabularies: vocab.Vocabularies = vocab.DEFAULT  # the open lists of terms and their labels (data/vocabularies.yaml)
-
-    def event_frame(self, set_id: str):
-        """An event set's rows as the normalised frame of :mod:`accordmap.events` (read once per file)."""
-        from accordmap import events  # events reads files with this module's helpers
-
-        return events.read_event_set(self.data_dir, set_id)
+    vocabularies: terms.Vocabularies = terms.DEFAULT  # the open lists of terms and their labels (data/vocabularies.yaml)
 
     @functools.cached_property
     def layers(self) -> dict[str, models.Layer]:
@@ -96,7 +94,7 @@ def layer_series(layers: Iterable[models.Layer]) -> dict[str, list[models.Layer]
         if layer is not None and layer.series:
             series.setdefault(layer.series, []).append(layer)
     for members in series.values():
-        members.sort(key=lambda layer: models.partial_date_start(layer.as_of) if layer.as_of else dt.date.min)
+        members.sort(key=lambda layer: dates.start(layer.as_of) if layer.as_of else dt.date.min)
     return series
 
 
@@ -111,7 +109,7 @@ def resolve_layer(series: dict[str, list[models.Layer]], ident: str, as_of: dt.d
     members = series[ident]
     if as_of is None:
         return Resolved(members[-1], ident)
-    known = [m for m in members if models.partial_date_start(m.as_of) <= as_of]
+    known = [m for m in members if dates.start(m.as_of) <= as_of]
     return Resolved(known[-1], ident) if known else Resolved(members[0], ident, early=True)
 
 
@@ -133,13 +131,6 @@ def resolve_agreement(series: dict[str, list[models.Layer]], agreement: models.A
         provisions.append(provision.model_copy(update={"geography": geo}))
     map_layers = [resolve_layer(series, i, as_of).layer.id if i in series else i for i in agreement.map_layers]
     return agreement.model_copy(update={"provisions": provisions, "map_layers": list(dict.fromkeys(map_layers))})
-
-
-def select(frame, where: dict[str, Any] | None):
-    """The rows of a layer frame that pass every condition of ``where`` (:func:`accordmap.geography.common.select`)."""
-    from accordmap.geography.common import select as select_where
-
-    return select_where(frame, where)
 
 
 def read_layer(path: Path):

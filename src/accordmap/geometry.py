@@ -18,8 +18,8 @@ from pyproj import CRS
 
 from accordmap import models
 from accordmap.dataset import Dataset
-from accordmap.geography import registry
-from accordmap.geography.common import Context, Zone  # Zone: importable from here too
+from accordmap.models.geography import registry
+from accordmap.models.geography.common import Context, Zone# Zone: importable from here too
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Report parameters: the one list of what each report accepts, with types, defaults and checks.
 
 The notebooks' tagged ``parameters`` cells mirror this list (a test keeps them equal) and hand
-their values over as a whole (``Report.from_parameters(name, globals())``), so no parameter can be
+their values over as a whole (``accordmap.report(name, globals())``), so no parameter can be
 dropped on the way. Every value is checked here before any notebook runs: ``accordmap build -p``
 and a notebook edited by hand in JupyterLab get the same messages.
 
@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 
 from accordmap import models
 from accordmap.dataset import Dataset  # not accordmap.load: the build plans without loading the data stack
-
-
-class ParameterError(ValueError):
-    """A parameter that cannot be used; the message names it and lists the valid ones."""
+from accordmap.errors import ParameterError  # noqa: F401 - raised here; defined with every other error
+from accordmap.models.geography import registry
 
 
 @dataclass(frozen=True)
@@ -56,8 +55,6 @@ def _text(text: str) -> str:
 
 def _overrides(value: Any) -> dict[str, float] | None:
     """Provision parameters: ``{"p3.max_km": 25}``, or as text ``"p3.max_km=25; p3.min_km=10"``."""
-    from accordmap.geography import registry
-
     if isinstance(value, str):
         pairs = [item.partition("=") for item in value.split(";") if item.strip()]
         if any(not sep for _, sep, _ in pairs):
@@ -197,8 +194,6 @@ def parse_cli_values(pairs: list[str], report_names: list[str]) -> dict[str, str
         if name == "agreement":
             raise ParameterError("choose agreements as arguments (accordmap build sochi-2018), not with -p agreement=")
         if _is_scoped(name) and SCOPED_INTO in accepted:
-            from accordmap.geography import registry
-
             try:
                 registry.check_scoped_name(name)
             except registry.OverrideError as exc:
@@ -286,8 +281,6 @@ def _check(dataset: Dataset, values: dict[str, Any]) -> None:
             raise ParameterError(f"parameter {name}={value:g} is impossible "
                                  f"(expected more than 0 and at most {models.MAX_DISTANCE_KM:g} km)")
     if any(name in values for name in ("zone_min_km", "zone_max_km", "corridor_half_width_km", SCOPED_INTO)):
-        from accordmap.geography import registry
-
         wide = {name: values.get(name) for name in registry.AGREEMENT_WIDE}
         try:  # agreement-wide values only where unambiguous; scoped ones on a provision that takes them
             registry.provision_values(agreement, wide, values.get(SCOPED_INTO))

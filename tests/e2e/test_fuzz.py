@@ -19,9 +19,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from accordmap.load import Dataset, load_dataset
-from accordmap.render import render_report
-from accordmap.sections import Report
+from accordmap.dataset import Dataset
+from accordmap.load import load_dataset
+from accordmap.publish.page import render_report
+from accordmap.reports.agreement import Report
 from helpers import FIXTURES, writable_copy
 from hostile import NOT_ISOLATED, assert_nothing_ran, make_hostile, open_map
 

@@ -88,7 +88,7 @@ def lab(tmp_path_factory, browser):
 
 def _write_untrusted_notebook(path: Path) -> None:
     """What an executed notebook from elsewhere (e.g. reports/_failed/) holds: outputs, no signature."""
-    from accordmap.sections import Report
+    from accordmap.reports.agreement import Report
 
     report = Report("brief")
     outputs = [report.map(), report.timeline(short=True), report.implementation(compact=True)]

@@ -19,7 +19,10 @@ def built_maps(tmp_path_factory):
     from accordmap.cli import main
 
     out = tmp_path_factory.mktemp("map-ui")
-    code = main(["build", "sochi-2018", "--report", "zone-map", "--report", "brief", "--out", str(out), "-j", "1"])
+    code = main(["build", "sochi-2018", "--report", "zone-map", "--report", "brief", "--report", "compliance",
+                 "--out", str(out), "-j", "1"])
+    assert code == 0, "accordmap build failed"
+    code = main(["build", "moscow-2020", "--report", "comparison", "--out", str(out), "-j", "1"])
     assert code == 0, "accordmap build failed"
     return out
 
@@ -39,6 +42,18 @@ def _open_map(offline_page, path):
 @pytest.fixture
 def zone_map(built_maps, offline_page):
     page, frame = _open_map(offline_page, built_maps / "sochi-2018" / "zone-map.html")
+    yield page, frame
+    assert offline_page.blocked == [], f"requests left the page: {offline_page.blocked}"
+    assert offline_page.errors == [], f"console errors: {offline_page.errors}"
+
+
+#: every report with an interactive map: all are built with accordmap.views.maps.layers and must behave alike
+EVERY_MAP = ["sochi-2018/zone-map.html", "sochi-2018/compliance.html", "moscow-2020/comparison.html"]
+
+
+@pytest.fixture(params=EVERY_MAP)
+def any_map(request, built_maps, offline_page):
+    page, frame = _open_map(offline_page, built_maps / request.param)
     yield page, frame
     assert offline_page.blocked == [], f"requests left the page: {offline_page.blocked}"
     assert offline_page.errors == [], f"console errors: {offline_page.errors}"
@@ -131,8 +146,8 @@ def test_the_lines_of_contact_are_drawn_above_the_zones(zone_map):
     assert len(order["hits"]) >= 5 and all(line < zone for line, zone in order["hits"]), order["hits"]
 
 
-def test_no_control_covers_the_zone_at_the_first_view(zone_map):
-    _, frame = zone_map
+def test_no_control_covers_the_zone_at_the_first_view(any_map):
+    _, frame = any_map
     zones = frame.evaluate(ZONE_BOXES, ZONES)
     assert zones
     box = frame.evaluate("() => { const r = document.querySelector('.folium-map').getBoundingClientRect(); "
@@ -144,8 +159,8 @@ def test_no_control_covers_the_zone_at_the_first_view(zone_map):
             assert not _overlap(zone, control), (zone, control)
 
 
-def test_the_keyboard_meets_the_controls_first_and_only_named_shapes(zone_map):
-    page, frame = zone_map
+def test_the_keyboard_meets_the_controls_first_and_only_named_shapes(any_map):
+    page, frame = any_map
     unnamed = frame.evaluate("""() => [...document.querySelectorAll('.leaflet-pane path, .leaflet-pane .leaflet-marker-icon')]
         .filter(el => el.tabIndex >= 0 || (el.getAttribute('tabindex') !== '-1' && el.classList.contains('leaflet-interactive')))
         .filter(el => !(el.getAttribute('aria-label') || '').trim()).length""")
@@ -166,12 +181,12 @@ def test_the_keyboard_meets_the_controls_first_and_only_named_shapes(zone_map):
     assert all(seen[i]["name"] for i in shapes), [seen[i] for i in shapes if not seen[i]["name"]]
 
 
-def test_the_legend_folds_with_the_keyboard(zone_map):
-    page, frame = zone_map
-    summary = frame.locator(".accordmap-legend summary")
+def test_the_legend_folds_with_the_keyboard(any_map):
+    page, frame = any_map
+    summary = frame.locator(".accordmap-legend summary").first  # the compliance map has a second, its events'
     assert summary.inner_text() == "Legend"
     assert frame.locator(".accordmap-legend").locator("h1, h2, h3, h4, h5, h6").count() == 0
-    rows = frame.locator(".accordmap-legend .row")
+    rows = frame.locator(".accordmap-legend").first.locator(".row")
     assert rows.first.is_visible()
     summary.focus()
     page.keyboard.press("Enter")
@@ -184,6 +199,12 @@ def test_the_map_document_has_a_language_and_a_title(zone_map):
     _, frame = zone_map
     assert frame.evaluate("() => document.documentElement.lang") == "en"
     assert frame.evaluate("() => document.title") == "Map of the Sochi memorandum: layers and computed zones"
+
+
+def test_every_map_document_has_a_language_and_a_title(any_map):
+    _, frame = any_map
+    assert frame.evaluate("() => document.documentElement.lang") == "en"
+    assert frame.evaluate("() => document.title").startswith("Map")
 
 
 def test_governorate_popup_reads_as_labels_with_arabic_marked(zone_map):

@@ -87,7 +87,7 @@ def _with_sets(dataset, *sets):
 def test_the_default_event_set_is_the_one_over_the_zones_that_covers_the_signing(dataset):
     import datetime as dt
 
-    from accordmap.compliance_report import default_event_set
+    from accordmap.analysis.compliance import default_event_set
     from accordmap.geometry import build_geometry
 
     ucdp = dataset.event_sets["ucdp-ged-syria-2016-2019"]

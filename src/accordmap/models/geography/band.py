@@ -1,0 +1,155 @@
+"""Band geography (``kind: band``) -> its model, checks, zones, parameters and words.
+
+A band is everything within a depth of a line (``along``), e.g. a demilitarised zone 15-20 km deep
+from a line of contact:
+
+- ``within``: the area(s) it is kept inside, one reference or a list (their union); for a band on
+  one side of the line, the area on that side;
+- ``except``: area(s) taken out of it (a city, another operation's area), one reference or a list;
+- ``min_km`` / ``max_km``: one zone at each depth (report parameters ``<provision>.min_km`` and
+  ``<provision>.max_km``; ``zone_min_km`` / ``zone_max_km`` when the agreement has one band);
+- ``side``: ``one`` (the default with ``within``: measured into the area) or ``both`` (the default
+  without: either side of the line; labelled by its full width, "4 km wide, 2 km either side");
+- ``sectors``: depths that vary along the line; each sector's depth applies to the part of the zone
+  inside its ``within`` area, giving one more zone labelled by its sectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar, Literal
+from pydantic import Field, model_validator
+from accordmap.models.geography.common import (
+    Context, GeographyBase, LayerRefs, Zone, as_list, cut, except_text, ref_text, refs_text,
+)
+from accordmap.models.base import Distance, Strict, Text
+from accordmap.models.layers import Layer, LayerRefField
+
+
+class Sector(Strict):
+    """A stretch of the line with its own depth: the part of the band inside ``within``."""
+
+    within: LayerRefs = Field(description="the area(s) of the sector (one reference or a list)")
+    depth_km: Distance
+    label: Text = Field(description="where the sector is, e.g. 'Idleb governorate'")
+
+
+class BandGeography(GeographyBase):
+    """A zone of depth [min_km, max_km] measured from a line, kept inside an area (e.g. a DMZ)."""
+
+    kind: Literal["band"]
+    label: Text
+    along: LayerRefField
+    within: LayerRefs | None = None
+    except_: LayerRefs | None = Field(None, alias="except", description="area(s) taken out of the zone")
+    side: Literal["one", "both"] | None = Field(None, description="one: measured into the within area; both: either "
+                                                                  "side of the line (default: one with within, else both)")
+    min_km: Distance
+    max_km: Distance
+    sectors: list[Sector] = Field([], description="depths by sector of the line (one more zone)")
+    sectors_note: str | None = Field(None, description="where the sector depths come from, shown with them")
+
+    REFS: ClassVar[dict[str, str | None]] = {"along": "line", "within": "area", "except_": "area"}
+    PARAMETERS: ClassVar[dict[str, str]] = {"min_km": "depth of the narrower zone, km", "max_km": "depth of the wider zone, km"}
+    AGREEMENT_WIDE: ClassVar[dict[str, str]] = {"zone_min_km": "min_km", "zone_max_km": "max_km"}
+    MEASURED_FROM: ClassVar[str | None] = "along"
+
+    # --- checks (those that need no other file; layer kinds and filters: accordmap.checks) ----
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BandGeography:
+        if self.min_km > self.max_km:
+            raise ValueError(f"min_km ({self.min_km:g}) is larger than max_km ({self.max_km:g}) (expected min_km <= max_km)")
+        if self.side == "one" and self.within is None:
+            raise ValueError("side is 'one' but there is no within (expected within: the area on the zone's side of "
+                             "the line, or side: both for a zone either side of it)")
+        if self.sectors_note and not self.sectors:
+            raise ValueError("sectors_note is given but there are no sectors (expected sectors, or no sectors_note)")
+        return self
+
+    @property
+    def both_sides(self) -> bool:
+        return (self.side or ("one" if self.within else "both")) == "both"
+
+    def layer_refs(self):
+        found = super().layer_refs()
+        for number, sector in enumerate(self.sectors):
+            found += [(("sectors", number, "within", index), "area", ref) for index, ref in enumerate(sector.within)]
+        return found
+
+    def map_refs(self, change):
+        copy = super().map_refs(change)
+        sectors = [s.model_copy(update={"within": [change(ref) for ref in s.within]}) for s in self.sectors]
+        return copy.model_copy(update={"sectors": sectors})
+
+    # --- parameters ---------------------------------------------------------------------------
+
+    def depths(self, min_km: float | None = None, max_km: float | None = None) -> tuple[float, float]:
+        """The (narrower, wider) depths in km, each replaced by its override when one is given."""
+        return (min_km or self.min_km, max_km or self.max_km)
+
+    def override_problem(self, values: Mapping[str, float], names: Mapping[str, str]) -> str | None:
+        low, high = self.depths(values.get("min_km"), values.get("max_km"))
+        if low > high:
+            return (f"{names['min_km']} ({low:g}) is larger than {names['max_km']} ({high:g}) for {self.label!r} "
+                    "(expected min <= max)")
+        return None
+
+    # --- zones --------------------------------------------------------------------------------
+
+    def depth_text(self, depth_km: float) -> str:
+        """'15 km deep', or for a band either side of its line, '4 km wide, 2 km either side'."""
+        if self.both_sides:
+            return f"{2 * depth_km:g} km wide, {depth_km:g} km either side"
+        return f"{depth_km:g} km deep"
+
+    def sectors_text(self) -> str:
+        """'15 km in Idleb governorate, 20 km in Hama governorate (sector depths reported by ...)'."""
+        either = " either side" if self.both_sides else ""
+        text = ", ".join(f"{s.depth_km:g} km{either} in {s.label}" for s in self.sectors)
+        return f"{text} ({self.sectors_note})" if self.sectors_note else text
+
+    def zones(self, provision_id: str, context: Context, values: Mapping[str, float]) -> list[Zone]:
+        import shapely
+
+        line = context.union(self.along)
+        within, excepted = context.union(self.within), context.union(self.except_)
+        zones = []
+        for depth in sorted(set(self.depths(values.get("min_km"), values.get("max_km")))):
+            shape = cut(shapely.buffer(line, depth * 1000, quad_segs=16), within, excepted)
+            zones.append(Zone(provision_id, self.label, "band", depth, shape, self.depth_text(depth)))
+        if self.sectors:
+            shape = shapely.union_all(self.sector_parts(context))
+            deepest = max(s.depth_km for s in self.sectors)
+            zones.append(Zone(provision_id, self.label, "band", deepest, shape, self.sectors_text()))
+        return zones
+
+    def sector_parts(self, context: Context) -> list:
+        """Each sector's part of the zone: within its depth of the line, inside its area and the band's."""
+        import shapely
+
+        line = context.union(self.along)
+        within, excepted = context.union(self.within), context.union(self.except_)
+        return [cut(shapely.intersection(shapely.buffer(line, s.depth_km * 1000, quad_segs=16), context.union(s.within)),
+                    within, excepted) for s in self.sectors]
+
+    # --- words --------------------------------------------------------------------------------
+
+    def describe(self, layers: Mapping[str, Layer], values: Mapping[str, float] | None = None) -> str:
+        low, high = self.depths((values or {}).get("min_km"), (values or {}).get("max_km"))
+        depth = f"{low:g} km" if low == high else f"{low:g} to {high:g} km"
+        if self.both_sides:
+            width = f"{2 * low:g}" if low == high else f"{2 * low:g} to {2 * high:g}"
+            text = f"{self.label}: {width} km wide, {depth} either side of {ref_text(self.along, layers)}"
+        else:
+            text = f"{self.label}: {depth} deep from {ref_text(self.along, layers)}"
+        if self.within:
+            text += f", inside {refs_text(as_list(self.within), layers)}"
+        if self.except_:
+            text += f", {except_text(as_list(self.except_), layers)}"
+        text += "."
+        if self.sectors:
+            areas = "; ".join(f"{s.label}: {refs_text(s.within, layers)}" for s in self.sectors)
+            text += (f" By sector: {self.sectors_text()} ({areas}); the part of the band outside every sector "
+                     "has no sector depth.")
+        return text

@@ -1,0 +1,511 @@
+"""Compliance assessment -> the Compliance report's sections: caveat, tables, monthly chart, map, published counts.
+
+"How much fighting happened inside the zone after the deadline?" Every figure here comes from
+:class:`accordmap.compliance.Compliance` (nothing is counted again) and states its two rules: the
+precision rule (only events placed to ``min_precision`` or better can be inside a zone) and the
+edge rule (the zone's edge is known only to the typical error of the line it is drawn from, so
+each count is a range: events inside, to events inside or within that error of the edge).
+
+:class:`ComplianceView` holds one assessment and renders each section as HTML built from escaped
+parts (:mod:`accordmap.markup`); :func:`assessment` makes the assessment a report asks for.
+A period the event set does not cover is said so plainly, and no empty chart or table is drawn.
+
+Which event set: the ``events`` parameter names one; left at None, :func:`default_event_set` picks it from
+the data folder: the first set of data/events/catalog.yaml whose ``region`` box overlaps the agreement's
+zones, preferring one whose coverage includes the signing day (so a later set is not taken for an earlier
+agreement). No set, or none over the zones: the report says "No event set".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+import folium
+import pandas as pd
+from markupsafe import Markup
+from accordmap.views import escape
+from accordmap.models import published
+from accordmap.views import styles
+from accordmap.views import wording
+from accordmap import models
+from accordmap.analysis.compliance import Compliance, zone_names
+from accordmap.models.event_sets import EventSet
+from accordmap.geometry import AgreementGeometry
+from accordmap.dataset import Dataset
+from accordmap.views.markup import cite, isolate, link, source_entry, table
+from accordmap.views.maps import event_places
+from accordmap.views.maps import agreement as maps
+from accordmap.views import reliability
+from accordmap.models import dates
+
+
+#: What each location precision code means (the normalised scale of accordmap.events).
+PRECISION = {1: "an exact place", 2: "within about 25 km of a known place", 3: "a district",
+             4: "a province or region", 5: "a line or a wider region", 6: "the country", 7: "international waters"}
+
+# The monthly chart's two series differ in lightness AND pattern, so they read in grayscale and print.
+INSIDE_FILL = "#262626"  # solid, dark: events inside the zone
+EDGE_FILL = "#d9d9d9"  # light, hatched with EDGE_HATCH: events within the edge error
+EDGE_HATCH = "#595959"
+DEADLINE_STROKE = "#000000"
+MAX_LABELLED_MONTHS = 24  # more bars than this: the numbers are in the table only
+TOP_SIDES = 12  # actors listed per zone
+
+
+def figure_range(low: int, high: int) -> str:
+    """'284–1,123', or '5' when both ends are equal."""
+    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+
+
+def month_label(month: pd.Period, long: bool = False) -> str:
+    return f"{month.start_time:%B %Y}" if long else f"{month.start_time:%b %Y}"
+
+
+@dataclass
+class ComplianceView:
+    """One assessment of one agreement, rendered section by section."""
+
+    dataset: Dataset
+    agreement: models.Agreement
+    geometry: AgreementGeometry
+    compliance: Compliance | None  # None: the data folder has no event set
+    event_set: EventSet | None
+
+    # --- shared pieces ----------------------------------------------------------------------
+
+    @property
+    def covered(self) -> bool:
+        return self.compliance is not None and self.compliance.coverage.covered
+
+    def precision_rule(self) -> str:
+        n = self.compliance.min_precision
+        return (f"Precision rule: only events placed at {PRECISION[1]}" + (f" or {PRECISION[n]}" if n > 1 else "")
+                + f" (location precision {n} or finer, min_precision={n}) can count as inside a zone; "
+                "events placed only by a district's, a province's or the country's centre never do.")
+
+    def edge_rule(self) -> str:
+        edge = self.compliance.edge_km
+        if not edge:
+            return ("Edge rule: the layers the zones are drawn from state no typical error (the notice above names "
+                    "any that are approximate), so the low figure counts events strictly inside a zone and the "
+                    "high figure adds only those exactly on its edge.")
+        return (f"Edge rule: a zone's edge is known only to about ±{edge:g} km, the typical error of the line it is "
+                f"drawn from. Each count is a range: the low figure counts events more than {edge:g} km inside the "
+                f"zone, the high figure adds those within {edge:g} km of its edge, on either side.")
+
+    def rules_short(self) -> str:
+        """The two rules in one line, for captions: every figure states them."""
+        c = self.compliance
+        edge = (f"low = more than {c.edge_km:g} km inside, high = inside or within {c.edge_km:g} km of the edge"
+                if c.edge_km else "no edge error stated: low = strictly inside, high = inside or on the edge")
+        return f"events placed to precision {c.min_precision} or finer (min_precision={c.min_precision}); {edge}"
+
+    def _no_events(self) -> Markup:
+        if self.dataset.event_sets:  # sets, but none whose region box reaches the zones
+            return Markup('<p class="not-covered"><strong>No event set.</strong> No conflict-event set of this data '
+                          "folder (data/events/catalog.yaml) covers the region of the {}'s zones, so nothing can be "
+                          "counted.</p>").format(isolate(self.agreement.short_title))
+        return Markup('<p class="not-covered"><strong>No event set.</strong> This data folder has no conflict-event '
+                      "set (data/events/catalog.yaml), so nothing can be counted.</p>")
+
+    def _not_covered(self) -> Markup | None:
+        """The plain 'not covered' line a section shows instead of an empty chart or table."""
+        if self.compliance is None:
+            return self._no_events()
+        if not self.compliance.coverage.covered:
+            status, _, sentence = self.compliance.coverage.message.partition(": ")
+            return Markup('<p class="not-covered"><strong>{}.</strong> {}</p>').format(status, sentence)
+        return None
+
+    def _window_label(self) -> str:
+        start, end = self.compliance.coverage.window
+        return f"{dates.day_label(start)} to {dates.day_label(end)}"
+
+    def _zone_label(self, name: str) -> Markup:
+        """A zone's name from Compliance (label from data + computed depth), isolated."""
+        zone = next((z for z, n in zip(self.geometry.zones, self._names()) if n == name), None)
+        if zone is None:
+            return isolate(name)
+        return Markup("{}{}").format(isolate(zone.label), name.removeprefix(zone.label))
+
+    def _names(self) -> list[str]:
+        return zone_names(self.geometry)
+
+    # --- the caveat at the top --------------------------------------------------------------
+
+    def caveat(self) -> Markup:
+        """What an event is, where coverage ends, the set's dates and credit, the rules, the headline."""
+        if self.compliance is None:
+            return Markup('<aside class="accuracy-notice compliance-caveat" role="note">{}</aside>').format(
+                self._no_events())
+        s, c = self.event_set, self.compliance
+        status, _, sentence = c.coverage.message.partition(": ")  # 'Covered: ...', 'Not covered: ...'
+        # not covered: said first and plainly; partly covered: added to the coverage paragraph
+        first = Markup("")
+        coverage = Markup(" {}").format(c.coverage.message) if c.coverage.status == "partly covered" else Markup("")
+        if not c.coverage.covered:
+            first = Markup('<p class="not-covered"><strong>{}.</strong> {}</p>').format(status, sentence)
+            coverage = Markup("")
+        headline = Markup("")
+        if c.coverage.covered and self.geometry.outer_zone is not None:
+            headline = Markup('<p class="headline"><strong>Headline.</strong> {}</p>').format(c.headline.text)
+        return Markup(
+            '<aside class="accuracy-notice compliance-caveat" role="note">{}'
+            "<p><strong>Read this first: an event is not a violation.</strong> Each event counted here is a reported "
+            "incident of organised violence, coded by {} from media and monitors' reports. It is not a verified "
+            "violation of the {}: who broke what is not established by these counts, and an incident nobody "
+            "reported is not in them.</p>"
+            "<p><strong>Coverage ends where the data set ends.</strong> {} covers {} to {}: nothing after "
+            "{} is counted, which does not mean nothing happened.{}</p>"
+            "<p><strong>Rules behind every figure.</strong> {} {}</p>"
+            '<p class="credit">Event data: {}.</p>{}</aside>'
+        ).format(first, isolate(s.publisher), isolate(self.agreement.short_title), isolate(s.title),
+                 dates.day_label(s.coverage_start), dates.day_label(s.coverage_end),
+                 dates.day_label(s.coverage_end), coverage, self.precision_rule(), self.edge_rule(),
+                 isolate(s.credit), headline)
+
+    # --- by period --------------------------------------------------------------------------
+
+    def periods(self) -> Markup:
+        """Before signing, signing to each deadline, after the last deadline: one table, every zone."""
+        if self.compliance is None:
+            return self._no_events()
+        frame = self.compliance.by_period()
+        numbers = {p.id: p.number for p in self.agreement.provisions}
+        rows = []
+        for row in frame.itertuples():
+            period = Markup("{}<br><span class='muted'>{} to {}</span>").format(
+                {"before signing": "Before signing", "after last deadline": "After the last deadline"}.get(
+                    row.kind, "To the deadline of point " + ", ".join(str(numbers.get(p, p)) for p in row.deadlines.split(", "))),
+                dates.day_label(row.start), dates.day_label(row.end))
+            if not row.covered_days:
+                rows.append([self._zone_label(row.zone), period, "0 of " + f"{row.days:,}", "not covered", "—", "—",
+                             "—"])
+                continue
+            per_30 = figure_range(round(row.low_per_30_days), round(row.high_per_30_days)) \
+                if not math.isnan(row.low_per_30_days) else "—"
+            days = f"{row.covered_days:,}" if row.covered_days == row.days else f"{row.covered_days:,} of {row.days:,}"
+            rows.append([self._zone_label(row.zone), period, days, figure_range(row.events_low, row.events_high),
+                         per_30, figure_range(row.deaths_best_low, row.deaths_best_high),
+                         figure_range(row.deaths_low, row.deaths_high)])
+        caption = (f"Events and deaths in each zone by period ({self.rules_short()}). A deadline day counts in the "
+                   "period it closes; days outside the event set's coverage are not counted.")
+        out = table(["Zone", "Period", "Days in the data", "Events", "Events per 30 days", "Deaths (best estimates)",
+                     "Deaths (lowest–highest estimates)"], rows, "compliance-periods", caption=caption)
+        spans = int(frame["date_spans_boundary"].sum()) if len(frame) else 0
+        if spans:
+            out += Markup('<p class="muted">{} counted event{} may have happened after the end of {} period: {} '
+                          "date range crosses it (events are dated by their first possible day).</p>").format(
+                spans, "" if spans == 1 else "s", "its" if spans == 1 else "their", "its" if spans == 1 else "their")
+        return out
+
+    # --- by month: chart and table ------------------------------------------------------------
+
+    def by_month(self) -> Markup:
+        """The widest zone's events by month as a chart (deadlines marked), then every zone as a table."""
+        missing = self._not_covered()
+        if missing is not None:
+            return missing
+        frame = self.compliance.by_month()
+        return Markup('<figure class="compliance-chart">{}<figcaption>{}</figcaption></figure>{}').format(
+            self.month_chart_svg(frame),
+            f"Events by month in the widest zone, {self._window_label()} ({self.rules_short()}). "
+            "The table below gives every month and every zone.",
+            self._month_table(frame))
+
+    def month_chart_svg(self, frame: pd.DataFrame, width: int = 960) -> Markup:
+        """Stacked bars per month: events inside (solid, dark), plus events within the edge error
+        (hatched, light); the signing, the deadlines and ``as_of`` as labelled lines; numbers on the bars."""
+        zone = self.compliance.headline.zone
+        data = frame[frame["zone"] == zone].reset_index(drop=True)
+        months = list(data["month"])
+        first, last = months[0].start_time.date(), (months[-1] + 1).start_time.date()
+        span = (last - first).days
+        left, right, plot_h = 56, 16, 220
+        scale_max = max(1, int(data["events_high"].max()))
+        step = 10 ** max(0, int(math.log10(scale_max)))
+        ticks_top = math.ceil(scale_max / step) * step
+        if ticks_top / step < 3:
+            step /= 2 if ticks_top / step >= 1.5 else 5
+            ticks_top = math.ceil(scale_max / step) * step
+
+        def x(day: dt.date) -> float:
+            return round(left + (width - left - right) * (day - first).days / span, 1)
+
+        # the agreement's marks: signing, deadlines (within the chart), as_of; labels in rows above the plot
+        marks = [(self.agreement.date_signed, f"Signed {dates.day_label(self.agreement.date_signed)}", "signing")]
+        for provision in self.agreement.provisions:
+            if provision.deadline is not None:
+                marks.append((provision.deadline, f"Deadline, point {provision.number}: "
+                                                  f"{dates.day_label(provision.deadline)}", "deadline"))
+        if self.compliance.coverage.end != self.compliance.coverage.data_end and self.compliance.coverage.end < last:
+            marks.append((self.compliance.coverage.end, f"as of {dates.day_label(self.compliance.coverage.end)}", "as-of"))
+        marks = sorted((m for m in marks if first <= m[0] < last), key=lambda m: m[0])
+        rows_end: list[float] = []
+        placed = []
+        for day, label, kind in marks:
+            label_w = 6.2 * len(label)
+            start = x(day) + 3
+            row = next((i for i, end in enumerate(rows_end) if start > end + 6), len(rows_end))
+            if row == len(rows_end):
+                rows_end.append(0.0)
+            rows_end[row] = start + label_w
+            placed.append((day, label, kind, row))
+        top = 30 + 14 * len(rows_end) + 10  # the legend, then one row per overlapping label, then the plot
+        axis_y = top + plot_h
+
+        def y(value: float) -> float:
+            return round(top + plot_h - plot_h * value / ticks_top, 1)
+
+        height = axis_y + 64
+
+        labelled = len(months) <= MAX_LABELLED_MONTHS
+        peak = data.loc[data["events_high"].idxmax()]
+        total_low, total_high = int(data["events_low"].sum()), int(data["events_high"].sum())
+        desc = (f"Bar chart of {len(months)} months, {month_label(months[0])} to {month_label(months[-1])}. "
+                f"Dark solid bars: events more than the edge error inside the zone; light hatched bars on top: events "
+                f"within the edge error of its edge. In all, {figure_range(total_low, total_high)} events; the most in "
+                f"{month_label(peak['month'], long=True)} ({figure_range(int(peak['events_low']), int(peak['events_high']))}). "
+                "Vertical lines mark the signing and the deadlines. The table below lists every month.")
+        parts = [Markup(
+            '<svg class="compliance-chart" viewBox="0 0 {w} {h}" width="100%" role="img" '
+            'aria-labelledby="cm-title cm-desc" font-family="system-ui, sans-serif" font-size="11">'
+            '<title id="cm-title">Events by month in the {zone}</title><desc id="cm-desc">{desc}</desc>'
+            '<defs><pattern id="cm-hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
+            'patternTransform="rotate(45)"><rect width="6" height="6" fill="{edge}"/>'
+            '<line x1="0" y1="0" x2="0" y2="6" stroke="{hatch}" stroke-width="2"/></pattern></defs>'
+            '<rect x="0" y="0" width="{w}" height="{h}" fill="#ffffff"/>'
+        ).format(w=width, h=height, zone=zone, desc=desc, edge=EDGE_FILL, hatch=EDGE_HATCH)]
+        # legend, top left
+        parts.append(Markup(
+            '<g class="legend"><rect x="{0}" y="6" width="14" height="10" fill="{1}" class="inside"/>'
+            '<text x="{2}" y="15">inside (low figure)</text>'
+            '<rect x="{3}" y="6" width="14" height="10" fill="url(#cm-hatch)" stroke="{4}" stroke-width="0.5" class="edge"/>'
+            '<text x="{5}" y="15">within {6} km of the edge (high figure adds these)</text></g>'
+        ).format(left, INSIDE_FILL, left + 18, left + 140, EDGE_HATCH, left + 158, f"{self.compliance.edge_km:g}"))
+        # value axis and grid
+        value = 0.0
+        while value <= ticks_top + 1e-9:
+            parts.append(Markup('<line x1="{0}" x2="{1}" y1="{2}" y2="{2}" stroke="#d0d0d0" stroke-width="0.6"/>'
+                                '<text x="{3}" y="{4}" text-anchor="end" fill="#444">{5}</text>').format(
+                left, width - right, y(value), left - 5, y(value) + 4, f"{value:,g}"))
+            value += step
+        parts.append(Markup('<text x="12" y="{0}" transform="rotate(-90 12 {0})" text-anchor="middle" fill="#444">'
+                            "events</text>").format(top + plot_h / 2))
+        # bars
+        values: list[Markup] = []
+        for item in data.itertuples():
+            x0, x1 = x(item.month.start_time.date()), x((item.month + 1).start_time.date())
+            bar_x, bar_w = x0 + (x1 - x0) * 0.14, (x1 - x0) * 0.72
+            low, high = int(item.events_low), int(item.events_high)
+            label = f"{month_label(item.month)}: {figure_range(low, high)} events"
+            parts.append(Markup('<g class="bar"><title>{}</title>').format(label))
+            if low:
+                parts.append(Markup('<rect class="inside" x="{}" y="{}" width="{}" height="{}" fill="{}"/>').format(
+                    round(bar_x, 1), y(low), round(bar_w, 1), round(y(0) - y(low), 1), INSIDE_FILL))
+            if high > low:
+                parts.append(Markup('<rect class="edge" x="{}" y="{}" width="{}" height="{}" fill="url(#cm-hatch)" '
+                                    'stroke="{}" stroke-width="0.5"/>').format(
+                    round(bar_x, 1), y(high), round(bar_w, 1), round(y(low) - y(high), 1), EDGE_HATCH))
+            if labelled:  # drawn last, over the lines, with a white halo
+                values.append(Markup('<text class="value" x="{}" y="{}" text-anchor="middle" fill="#000" '
+                                    'stroke="#fff" stroke-width="3" paint-order="stroke">{}</text>').format(
+                    round(bar_x + bar_w / 2, 1), y(high) - 4, figure_range(low, high)))
+            parts.append(Markup("</g>"))
+            # month labels: every month when they fit, the year under January and the first month
+            if labelled or item.month.month in (1, 4, 7, 10):
+                parts.append(Markup('<text x="{}" y="{}" text-anchor="middle" fill="#222">{}</text>').format(
+                    round((x0 + x1) / 2, 1), axis_y + 14, f"{item.month.start_time:%b}"))
+            if item.Index == 0 or item.month.month == 1:
+                parts.append(Markup('<text x="{}" y="{}" text-anchor="middle" fill="#222" font-weight="600">{}</text>')
+                             .format(round((x0 + x1) / 2, 1), axis_y + 28, item.month.year))
+        parts.append(Markup('<line x1="{0}" x2="{1}" y1="{2}" y2="{2}" stroke="#000"/>').format(left, width - right, axis_y))
+        # the signing, deadlines and as_of: lines through the plot, labels above it (no hovering needed)
+        dashes = {"signing": "", "deadline": "5 3", "as-of": "2 2"}
+        for day, label, kind, row in placed:
+            label_y = 34 + 14 * row
+            dash = Markup(' stroke-dasharray="{}"').format(dashes[kind]) if dashes[kind] else Markup("")
+            parts.append(Markup('<line class="{0}" x1="{1}" x2="{1}" y1="{2}" y2="{3}" stroke="{4}" stroke-width="1.5"{5}/>'
+                                '<text class="{0}-label" x="{6}" y="{7}" fill="#000" font-weight="600" stroke="#fff" '
+                                'stroke-width="3" paint-order="stroke">{8}</text>').format(
+                kind, x(day), label_y - 10, axis_y, DEADLINE_STROKE, dash, x(day) + 3, label_y, label))
+        parts += values
+        if not labelled:
+            parts.append(Markup('<text x="{}" y="{}" fill="#444">Numbers for each month: see the table below.</text>')
+                         .format(left, height - 8))
+        parts.append(Markup("</svg>"))
+        return Markup("").join(parts)
+
+    def _month_table(self, frame: pd.DataFrame) -> Markup:
+        names = list(dict.fromkeys(frame["zone"]))
+        wide = {name: frame[frame["zone"] == name].set_index("month") for name in names}
+        rows = []
+        for month in wide[names[0]].index:
+            row: list[object] = [month_label(month, long=True)]
+            for name in names:
+                r = wide[name].loc[month]
+                row += [figure_range(int(r["events_low"]), int(r["events_high"])),
+                        figure_range(int(r["deaths_best_low"]), int(r["deaths_best_high"]))]
+            rows.append(row)
+        columns: list[object] = ["Month"]
+        for name in names:
+            columns += [Markup("{}: events").format(self._zone_label(name)),
+                        Markup("{}: deaths (best estimates)").format(self._zone_label(name))]
+        return table(columns, rows, "compliance-months", row_header=True,
+                     caption=f"Events and deaths by month, {self._window_label()} ({self.rules_short()})")
+
+    # --- by type, by side, places -------------------------------------------------------------
+
+    def _figure_cells(self, row) -> list[str]:
+        return [figure_range(int(row.events_low), int(row.events_high)),
+                figure_range(int(row.deaths_best_low), int(row.deaths_best_high)),
+                figure_range(int(row.deaths_low), int(row.deaths_high))]
+
+    FIGURE_HEADERS = ["Events", "Deaths (best estimates)", "Deaths (lowest–highest estimates)"]
+
+    def by_type(self) -> Markup:
+        missing = self._not_covered()
+        if missing is not None:
+            return missing
+        frame = self.compliance.by_type()
+        if frame.empty:
+            return Markup("<p>No event inside or at the edge of any zone, {}.</p>").format(self._window_label())
+        rows = [[self._zone_label(r.zone), str(r.type), *self._figure_cells(r)] for r in frame.itertuples()]
+        return table(["Zone", "Type of violence", *self.FIGURE_HEADERS], rows, "compliance-types",
+                     caption=f"By type of violence, {self._window_label()} ({self.rules_short()}). UCDP types: "
+                             "state-based (a government is a side), non-state (organised groups, no government), "
+                             "one-sided (against civilians).")
+
+    def by_side(self) -> Markup:
+        missing = self._not_covered()
+        if missing is not None:
+            return missing
+        frame = self.compliance.by_side()
+        if frame.empty:
+            return Markup("<p>No event inside or at the edge of any zone, {}.</p>").format(self._window_label())
+        frame = frame.groupby("zone", sort=False, observed=True).head(TOP_SIDES)
+        role = {"side_a": "side A", "side_b": "side B"}
+        rows = [[self._zone_label(r.zone), str(r.side), role.get(r.role, r.role), *self._figure_cells(r)]
+                for r in frame.itertuples()]
+        return table(["Zone", "Actor", "As", *self.FIGURE_HEADERS], rows, "compliance-sides",
+                     caption=f"By side, the {TOP_SIDES} actors with most events per zone, {self._window_label()} "
+                             f"({self.rules_short()}). An event counts once for each of its two sides, so the rows "
+                             "add up to more than the events. Side A and side B are as the event set codes them, "
+                             "not who attacked whom.")
+
+    def places(self, n: int = 10) -> Markup:
+        missing = self._not_covered()
+        if missing is not None:
+            return missing
+        frame = self.compliance.top_places(n=n)
+        if frame.empty:
+            return Markup("<p>No event inside or at the edge of any zone, {}.</p>").format(self._window_label())
+        rows = [[self._zone_label(r.zone), str(r.place), f"{r.lat:.3f} N, {r.lon:.3f} E", *self._figure_cells(r)]
+                for r in frame.itertuples()]
+        return table(["Zone", "Place (as the event set names it)", "Point", *self.FIGURE_HEADERS], rows,
+                     "compliance-places",
+                     caption=f"The {n} places with most events inside each zone, {self._window_label()} "
+                             f"({self.rules_short()}). The point is where the event set places the events.")
+
+    # --- the map --------------------------------------------------------------------------------
+
+    def event_places(self) -> pd.DataFrame:
+        """The widest zone's events grouped by place (one row per place and point), most first."""
+        frame = self.compliance.top_places(n=10**9)
+        return frame[frame["zone"] == self.compliance.headline.zone].reset_index(drop=True)
+
+    def map_object(self, basemap: str | None = None) -> folium.Map:
+        """The agreement's map with the events of the widest zone as circles, one per place."""
+        m = maps.build_map(self.dataset, self.agreement, self.geometry, basemap=basemap)
+        event_places.add_event_places(m, self.event_places(), title=f"Events by place, {self._window_label()}",
+                              credit=self.event_set.credit, rules=self.rules_short(),
+                              edge_km=self.compliance.edge_km)
+        return m
+
+    def map(self, height: int = 560) -> Markup:
+        missing = self._not_covered()
+        if missing is not None:
+            return missing
+        page = self.map_object().get_root().render()
+        places = self.event_places()
+        title = f"Map of the events in the {self.compliance.headline.zone}, by place"
+        return styles.section("map", Markup(  # sized and styled inline, for JupyterLab too (accordmap.styles)
+            '<figure class="map">{}'
+            '<p class="print-only" hidden>The interactive map is not printed; the table of places above lists where most '
+            "events were.</p><figcaption>{}</figcaption>"
+            '<p class="muted">Circles are places, sized by the number of events there ({} places; {}). A dark '
+            "circle has events inside the zone; a light, dashed one only events within the edge error. {}</p>"
+            '<p class="map-alt">Text alternative: the table of places above.</p></figure>'
+        ).format(styles.map_frame(title, page, height), title, len(places), self.rules_short(),
+                 wording.agreement_map_note(self.dataset, self.agreement, self.geometry)))
+
+    # --- published counts -----------------------------------------------------------------------
+
+    def published(self) -> Markup:
+        counts = published.for_agreement(self.dataset.published_counts, self.agreement.id)
+        intro = Markup(
+            "<p><strong>Cited as context, not as validation.</strong> Monitors and parties published these counts. "
+            "Each counts something else (breaches, all deaths, violations claimed by one side), over its own area "
+            "and days, none of which is the computed zone; they are not expected to match the event counts above, "
+            "and a difference says nothing about which is right.</p>")
+        if not counts:
+            return intro + Markup("<p>No published count about the {} is recorded in data/published_counts.yaml.</p>"
+                                  ).format(isolate(self.agreement.short_title))
+        rows = [[Markup("{} {}").format(isolate(c.counted_by), cite(self.dataset, c.sources)), c.what,
+                 published.period_label(c), c.area or "not stated", c.value,
+                 Markup("") if not c.note else isolate(c.note)] for c in counts]
+        return intro + table(["Counted by", "What was counted", "Period", "Area", "Published figure", "Note"], rows,
+                             "published-counts", caption="Published counts, copied as published (data/published_counts.yaml)")
+
+    # --- sources and credit ----------------------------------------------------------------------
+
+    def source_ids(self) -> list[str]:
+        """The ids of the documents this report cites, in the order of its Sources list."""
+        ids: list[str] = []
+        for part in [self.agreement.sources,
+                     *[c.sources for c in published.for_agreement(self.dataset.published_counts, self.agreement.id)],
+                     *[self.dataset.layers[i].sources for i in self.agreement.map_layers]]:
+            ids += [i for i in part if i not in ids]
+        return ids
+
+    def sources(self) -> Markup:
+        """The documents cited in this report, the event set (credit, citation, limits) and the map data credits
+        ("Cite this report" follows, from :meth:`accordmap.sections.Report.cite_this`)."""
+        ids = self.source_ids()
+        items = Markup("").join(source_entry(self.dataset.sources[i]) for i in ids)
+        event_data = Markup("")
+        s = self.event_set
+        if s is not None:
+            citations = Markup("").join(Markup("<li>{}</li>").format(isolate(c)) for c in s.citation)
+            limits = Markup("").join(Markup("<li>{}</li>").format(isolate(x)) for x in s.limits)
+            event_data = Markup(
+                '<h3>Event data</h3><p class="credit"><strong>{}</strong> — {}, version {}, licence {}. '
+                "Credit: {}. Covers {} to {}. {}</p><p>Cite:</p><ul>{}</ul><p>Copy read: {}</p>"
+                "<p>Limits:</p><ul>{}</ul>"
+            ).format(isolate(s.title), isolate(s.publisher), isolate(s.version), isolate(s.licence), isolate(s.credit),
+                     dates.day_label(s.coverage_start), dates.day_label(s.coverage_end), link(s.url, s.url),
+                     citations, isolate(s.read_from), limits)
+        credits = Markup("").join(
+            Markup("<li>{}: {} — licence {}</li>").format(isolate(layer.title), isolate(layer.attribution),
+                                                           isolate(layer.licence))
+            for layer in (self.dataset.layers[i] for i in self.agreement.map_layers))
+        legend = reliability.kinds_legend(self.dataset.sources[i] for i in ids)
+        return Markup('{}<ol class="sources">{}</ol>{}<h3>Map data credits</h3><ul class="credits">{}</ul>').format(
+            legend, items, event_data, credits)
+
+    # --- the brief's one line ----------------------------------------------------------------
+
+    def headline_line(self, href: str = "compliance.html") -> Markup:
+        """The headline figure in one paragraph, with its rules and a link to the Compliance report."""
+        more = Markup('<a href="{}">Compliance report</a>').format(escape.html_attr(href))
+        if self.compliance is None:
+            where = "covers this agreement's zones" if self.dataset.event_sets else "in this data folder"
+            return Markup('<p class="compliance-headline">No conflict-event set {}, so there are no '
+                          "counts of fighting in the zone.</p>").format(where)
+        c = self.compliance
+        if not c.coverage.covered or self.geometry.outer_zone is None:
+            return Markup('<p class="compliance-headline">{} More: {}.</p>').format(c.coverage.message, more)
+        return Markup('<p class="compliance-headline"><strong>Conflict events in the zone.</strong> {} '
+                      "Events are reported incidents, not verified violations. Counted: {}. Event data: {}. Details: {}.</p>"
+                      ).format(c.headline.text, self.rules_short(), isolate(self.event_set.credit), more)

@@ -1,0 +1,75 @@
+"""Event places -> the compliance map's layer: one circle per place, sized by events, styled by position.
+"""
+
+from __future__ import annotations
+
+import folium
+import numpy as np
+from markupsafe import Markup
+from accordmap.views import escape
+from accordmap.views.markup import isolate
+from accordmap.views.maps.elements import Attribution, EventCircles, MapControl, View
+from accordmap.views.maps.layers import COORD_DECIMALS, add_panes, checked_style, popup_html, swatch
+
+
+# --- conflict events ------------------------------------------------------------------------
+
+EVENT_STYLES = {  # differ in lightness and dash, so they read in grayscale
+    "inside": {"color": "#000000", "fillColor": "#262626", "fillOpacity": 0.55, "weight": 1.5},
+    "edge": {"color": "#424242", "fillColor": "#bdbdbd", "fillOpacity": 0.45, "weight": 1.5, "dashArray": "3 2"},
+}
+
+
+def event_radius(events: int) -> float:
+    """Circle radius in pixels for a place with ``events`` events: area grows with the count."""
+    return round(min(24.0, 3.0 + 2.0 * float(np.sqrt(max(events, 0)))), 1)
+
+
+def add_event_places(m: folium.Map, places, *, title: str, credit: str, rules: str, edge_km: float) -> folium.Map:
+    """Add conflict events to the map as one circle per place, sized by its events (no clustering
+    script, so nothing is loaded from a CDN), in one toggleable layer with its own legend.
+
+    ``places`` has one row per place and point, as ``Compliance.top_places`` gives it (``place``,
+    ``lon``, ``lat`` and the figure columns). A place with events inside the zone is dark; one with
+    events only within the edge error is light and dashed. Text from the event file reaches the
+    page only escaped: popups through :class:`EventCircles`, the layer's name through
+    :func:`~accordmap.escape.folium_html`.
+    """
+    add_panes(m)
+    group = folium.FeatureGroup(name=escape.folium_html(isolate(title)), show=True)
+    ordered = places.sort_values(["events_high", "events_low"], ascending=False, kind="stable")  # big ones below
+    items = []
+    for row in ordered.itertuples():
+        low, high = int(row.events_low), int(row.events_high)
+        events = f"{low:,}" if low == high else f"{low:,} to {high:,}"
+        deaths = (f"{int(row.deaths_best_low):,}" if row.deaths_best_low == row.deaths_best_high
+                  else f"{int(row.deaths_best_low):,} to {int(row.deaths_best_high):,}")
+        popup = popup_html(Markup("{}: {} event{}").format(isolate(row.place), events, "" if high == 1 else "s"), [
+            ("events inside", f"{low:,}"),
+            (f"events within {edge_km:g} km of the edge", f"{high - low:,}"),
+            ("deaths (best estimates)", deaths),
+        ])
+        items.append([round(float(row.lat), COORD_DECIMALS), round(float(row.lon), COORD_DECIMALS),
+                      event_radius(high), "inside" if low else "edge", str(popup),
+                      f"{row.place}: {events} event{'' if high == 1 else 's'}"])
+    group.add_child(EventCircles(items, {kind: checked_style(style) for kind, style in EVENT_STYLES.items()}))
+    group.add_to(m)
+    legend = Markup("").join(
+        Markup('<div class="row">{}<span>{}</span></div>').format(swatch(EVENT_STYLES[kind], "point"), text)
+        for kind, text in (("inside", "place with events inside the zone"),
+                           ("edge", f"place with events only within {edge_km:g} km of the edge")))
+    MapControl(Markup("<details open><summary>{}</summary>{}<div class=\"note\">Circle size: number of events. "
+                       "Click a circle for its figures. Counted: {}.</div></details>").format(isolate(title), legend, rules),
+                position="bottomright").add_to(m)
+    Attribution([credit]).add_to(m)
+    layer_control_last(m)
+    return m
+
+
+def layer_control_last(m: folium.Map) -> None:
+    """Move the layer control after every layer: its script names each layer's variable, so a layer
+    added after it (as the events are, to a finished map) would be undefined when the control is made.
+    The view script (:class:`View`) goes last of all: it measures every control."""
+    for kind in (folium.LayerControl, View):
+        for key in [k for k, child in m._children.items() if isinstance(child, kind)]:
+            m.add_child(m._children.pop(key), name=key)
