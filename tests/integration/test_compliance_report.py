@@ -250,7 +250,8 @@ def test_text_from_an_event_file_is_escaped_on_the_map_and_in_the_tables(data_co
     assert "<" not in listed and "{{" not in listed and "</script" not in listed.lower()
     places = json.loads(listed)
     assert len(places) == 2
-    for *_, popup in places:
+    for *_, popup, name in places:
+        assert name.startswith(HOSTILE) and name.endswith("1 event")  # the accessible name: plain text, set as an attribute
         shown = text_of(popup)
         assert re.sub(r"\s+", " ", HOSTILE) in shown  # every payload is there, as text ...
         assert "<script" not in popup and "<img" not in popup and "<svg" not in popup  # ... and no markup

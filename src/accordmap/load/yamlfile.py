@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from accordmap import models
+from accordmap.models.geography import registry
 from accordmap.errors import DataError
 
 
@@ -235,7 +236,9 @@ def _inspect(root: yaml.Node | None, bad: list[tuple[int, str]], text: str,
 
 # --- field names and messages ---------------------------------------------------------------
 
-_GEOGRAPHY_TAGS = ("band", "corridor", "features")
+_GEOGRAPHY_TAGS = tuple(registry.KINDS)  # the tags of the discriminated union: the kinds
+_KINDS_TEXT = ", ".join(registry.KINDS).rsplit(", ", 1)
+_KINDS_TEXT = " or ".join(_KINDS_TEXT)
 
 
 def field_name(loc: Loc) -> str:
@@ -260,8 +263,7 @@ def _model_keys(model: type[BaseModel], loc: Loc) -> list[str]:
         if isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
             current = current.model_fields[part].annotation
         elif part in _GEOGRAPHY_TAGS:
-            current = {"band": models.BandGeography, "corridor": models.CorridorGeography,
-                       "features": models.FeaturesGeography}[part]
+            current = registry.KINDS[part]
             continue
         else:
             return []
@@ -300,8 +302,8 @@ _EXPECTED_BY_TYPE = {
     "model_attributes_type": "expected a mapping of keys to values",
     "url_parsing": "expected an http(s) URL",
     "url_scheme": "expected an http(s) URL",
-    "union_tag_invalid": "expected kind: band, corridor or features",
-    "union_tag_not_found": "expected a kind key: band, corridor or features",
+    "union_tag_invalid": f"expected kind: {_KINDS_TEXT}",
+    "union_tag_not_found": f"expected a kind key: {_KINDS_TEXT}",
 }
 
 _PATTERN_PROBLEMS = {

@@ -26,6 +26,7 @@ from accordmap.views.attachments import Attached, File, attach
 from accordmap.geometry import AgreementGeometry, Zone, zone_accuracy_km
 from accordmap.dataset import Dataset
 from accordmap.views.markup import HTML
+from accordmap.models.geography import registry
 
 
 # key -> what the file holds (shown in the Downloads list); the key names the file: <report>.<key>.csv
@@ -60,7 +61,9 @@ def _lines_as_of(geometry: AgreementGeometry, dataset: Dataset, zone: Zone) -> s
     return ", ".join(dates) or None
 
 
-ZONE_COLUMNS = ["agreement", "provision", "label", "name", "kind", "depth_km", "half_width_km", "area_km2",
+#: each kind's distance column (band: depth_km, corridor: half_width_km), from the kinds themselves
+DISTANCE_COLUMNS = [cls.DISTANCE_COLUMN for cls in registry.KINDS.values() if cls.DISTANCE_COLUMN]
+ZONE_COLUMNS = ["agreement", "provision", "label", "name", "kind", *DISTANCE_COLUMNS, "area_km2",
                 "area_low_km2", "area_high_km2", "area_error_km2", "area_computed_km2", "as_of", "lines_as_of",
                 "accuracy_km"]
 
@@ -76,15 +79,15 @@ def zones_frame(dataset: Dataset, geometry: AgreementGeometry, as_of: dt.date | 
         records.append({
             "agreement": geometry.agreement.id, "provision": zone.provision_id, "label": zone.label,
             "name": zone.name, "kind": zone.kind,
-            "depth_km": zone.distance_km if zone.kind == "band" else None,
-            "half_width_km": zone.distance_km if zone.kind == "corridor" else None,
+            **{column: zone.distance_km if column == registry.KINDS[zone.kind].DISTANCE_COLUMN else None
+               for column in DISTANCE_COLUMNS},
             "area_km2": area.rounded, "area_low_km2": low, "area_high_km2": high, "area_error_km2": area.rounded_error,
             "area_computed_km2": round(area.km2, 1),
             "as_of": as_of.isoformat() if as_of else None, "lines_as_of": _lines_as_of(geometry, dataset, zone),
             "accuracy_km": zone_accuracy_km(dataset, geometry, zone),
         })
     frame = pd.DataFrame(records, columns=ZONE_COLUMNS)
-    for column in ("depth_km", "half_width_km", "area_low_km2", "area_high_km2", "area_error_km2", "area_computed_km2",
+    for column in (*DISTANCE_COLUMNS, "area_low_km2", "area_high_km2", "area_error_km2", "area_computed_km2",
                    "accuracy_km"):
         frame[column] = frame[column].astype("float64")
     return gpd.GeoDataFrame(frame, geometry=[z.geometry for z in geometry.zones], crs=geometry.crs)

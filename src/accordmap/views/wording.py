@@ -22,7 +22,6 @@ from accordmap import models
 from accordmap.views.markup import isolate
 
 
-ZONE_KINDS = ("band", "corridor")  # geography kinds whose zones are computed from their layers
 KIND_WORDS = {"line": "lines", "area": "areas", "point": "points"}
 
 DRAWN = "drawn on the map"
@@ -38,7 +37,7 @@ def _add(uses: dict[str, list[str]], layer_id: str, use: str) -> None:
 
 def computed_use(geography) -> Markup:
     """How a geography's layers are used: 'used to compute the <label>' (a zone) or 'locates the <label>'."""
-    verb = "used to compute the" if geography.kind in ZONE_KINDS else "locates the"
+    verb = "used to compute the" if geography.COMPUTES_ZONES else "locates the"
     return Markup("{} {}").format(verb, isolate(geography.label))
 
 
@@ -55,7 +54,7 @@ def layer_uses(dataset, agreement: models.Agreement, *, drawn: Iterable[str] | N
         geography = provision.geography
         if geography is None:
             continue
-        zoned = zoned or geography.kind in ZONE_KINDS
+        zoned = zoned or geography.COMPUTES_ZONES
         for _, _, ref in geography.layer_refs():
             if ref.layer:
                 _add(uses, ref.layer, computed_use(geography))
@@ -99,7 +98,7 @@ def approximate_provisions(dataset, agreement: models.Agreement) -> list[str]:
     found = []
     for provision in agreement.provisions:
         geography = provision.geography
-        if geography is None or geography.kind not in ZONE_KINDS:
+        if geography is None or not geography.COMPUTES_ZONES:
             continue
         if any(ref.layer in dataset.layers and dataset.layers[ref.layer].accuracy == "approximate"
                for _, _, ref in geography.layer_refs()):

@@ -53,6 +53,8 @@ class BandGeography(GeographyBase):
     PARAMETERS: ClassVar[dict[str, str]] = {"min_km": "depth of the narrower zone, km", "max_km": "depth of the wider zone, km"}
     AGREEMENT_WIDE: ClassVar[dict[str, str]] = {"zone_min_km": "min_km", "zone_max_km": "max_km"}
     MEASURED_FROM: ClassVar[str | None] = "along"
+    COMPUTES_ZONES: ClassVar[bool] = True
+    DISTANCE_COLUMN: ClassVar[str | None] = "depth_km"
 
     # --- checks (those that need no other file; layer kinds and filters: accordmap.checks) ----
 

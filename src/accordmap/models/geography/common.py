@@ -151,6 +151,10 @@ class GeographyBase(Strict):
     AGREEMENT_WIDE: ClassVar[dict[str, str]] = {}
     # the field the along-layer is in: what the metric CRS is derived from (None: no zone)
     MEASURED_FROM: ClassVar[str | None] = None
+    # whether the kind computes zones from its layers (a band, a corridor) or shows features as they are
+    COMPUTES_ZONES: ClassVar[bool] = False
+    # the column the zone's distance goes to in the exports (depth_km, half_width_km; None: no distance)
+    DISTANCE_COLUMN: ClassVar[str | None] = None
 
     def layer_refs(self) -> list[tuple[tuple[Any, ...], str | None, LayerRef]]:
         """Every layer reference: (place in the geography as keys of the file, the layer kind it needs, ref)."""

@@ -36,6 +36,8 @@ class CorridorGeography(GeographyBase):
     PARAMETERS: ClassVar[dict[str, str]] = {"half_width_km": "half-width of the corridor, km"}
     AGREEMENT_WIDE: ClassVar[dict[str, str]] = {"corridor_half_width_km": "half_width_km"}
     MEASURED_FROM: ClassVar[str | None] = "along"
+    COMPUTES_ZONES: ClassVar[bool] = True
+    DISTANCE_COLUMN: ClassVar[str | None] = "half_width_km"
 
     def zones(self, provision_id: str, context: Context, values: Mapping[str, float]) -> list[Zone]:
         import shapely
