@@ -25,11 +25,12 @@ report: env
 
 ## Run all tests: lint, unit, integration (builds, nbval), browser (Chromium, axe-core, JupyterLab)
 test: env e2e-tools lint
-	$(BIN)/python -m pytest tests notebooks
+	$(BIN)/python -m pytest -n auto tests/unit
+	$(BIN)/python -m pytest tests/integration tests/e2e notebooks
 
 ## Fast layer only: unit tests (no kernel, no build, no browser; well under a minute)
 test-unit: env
-	$(BIN)/python -m pytest tests/unit
+	$(BIN)/python -m pytest -n auto tests/unit
 
 ## Integration layer: builds through the CLI, kernels, Dask, publishing, exports, and the notebooks with nbval
 test-integration: env

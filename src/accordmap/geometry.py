@@ -1,7 +1,7 @@
 """Validated models -> geometry: zones, corridors and the figures a report quotes.
 
-Each provision's zones are computed by its geography kind (:mod:`accordmap.geography`), with the
-report's parameters applied by :func:`accordmap.geography.registry.provision_values`.
+Each provision's zones are computed by its geography kind (:mod:`accordmap.models.geography`), with the
+report's parameters applied by :func:`accordmap.models.geography.registry.provision_values`.
 
 Everything is computed in a metric CRS (the UTM zone of the agreement's layers, derived, not
 hard-coded) and returned in both that CRS (for figures) and EPSG:4326 (for maps).
@@ -72,11 +72,11 @@ def build_geometry(
     corridor_half_width_km: float | None = None,
     overrides: dict[str, float] | None = None,
 ) -> AgreementGeometry:
-    """Compute every zone the agreement's provisions declare, each by its kind (:mod:`accordmap.geography`).
+    """Compute every zone the agreement's provisions declare, each by its kind (:mod:`accordmap.models.geography`).
 
     ``overrides`` set one provision's parameters (``{"p3.max_km": 25}``); ``zone_min_km`` /
     ``zone_max_km`` / ``corridor_half_width_km`` set those of the agreement's only band or corridor
-    (None: as in the agreement). See :func:`accordmap.geography.registry.provision_values`.
+    (None: as in the agreement). See :func:`accordmap.models.geography.registry.provision_values`.
     """
     values = registry.provision_values(
         agreement, {"zone_min_km": zone_min_km, "zone_max_km": zone_max_km,
@@ -101,7 +101,7 @@ def build_geometry(
 def point_positions(frame: gpd.GeoDataFrame, zone: Zone, crs: CRS, edge_km: float = 0.0) -> pd.Series:
     """Each point's position against the zone, with the frame's index: ``inside`` (in the zone and farther
     than ``edge_km`` from its boundary), ``edge`` (within ``edge_km`` of the boundary, either side) or
-    ``outside``. With ``edge_km`` 0, a point on the boundary is inside. See :mod:`accordmap.figures`."""
+    ``outside``. With ``edge_km`` 0, a point on the boundary is inside. See :mod:`accordmap.analysis.figures`."""
     if not edge_km >= 0:
         raise ValueError(f"edge_km {edge_km!r} is negative (expected 0 or more km)")
     points = frame.to_crs(crs).geometry.values
@@ -132,7 +132,7 @@ def zone_accuracy_km(dataset: Dataset, geometry: AgreementGeometry, zone: Zone) 
 
 def uncertain_boundary_km(dataset: Dataset, geometry: AgreementGeometry, zone: Zone) -> float:
     """Kilometres of the line a band or corridor is measured from, within the zone (touching its edge
-    counts): the boundary whose error makes the zone's area uncertain (:func:`accordmap.figures.area_figure`).
+    counts): the boundary whose error makes the zone's area uncertain (:func:`accordmap.analysis.figures.area_figure`).
     A zone measured from no line: its whole boundary."""
     geography = _geography(geometry, zone)
     along = getattr(geography, geography.MEASURED_FROM) if geography.MEASURED_FROM else None

@@ -8,7 +8,7 @@ and a notebook edited by hand in JupyterLab get the same messages.
 A *scoped* parameter, ``-p <provision id>.<parameter>=<value>`` (``p3.max_km=25``), sets one
 provision's zone: its names travel through the planning and sweep file names as given and are
 gathered into the ``zone_overrides`` parameter the notebook receives. Which parameters each kind of
-geography takes, and when the agreement-wide ones apply, is :mod:`accordmap.geography.registry`.
+geography takes, and when the agreement-wide ones apply, is :mod:`accordmap.models.geography.registry`.
 
 An *internal* parameter (``data_dir``) is set by the build (from ``--data``), never with ``-p``,
 and is not shown in a report's footer: it names a folder on the machine that built it.

@@ -5,6 +5,10 @@ import errno
 import os
 import shutil
 import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +30,40 @@ def test_build_refuses_bad_data_before_running_anything(tmp_path, data_copy, cap
     err = capsys.readouterr().err
     assert "data/events.yaml:1: (yaml): malformed YAML" in err and "nothing was built" in err
     assert not out.exists()
+
+
+def _processes_with(marker: str) -> list[str]:
+    """The command lines of the processes whose environment holds ``marker`` (the build's and its children's)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes():
+                found.append((environ.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:  # gone, or not ours
+            pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads the processes' environments in /proc")
+def test_a_build_refused_for_bad_data_stops_its_workers_quietly(tmp_path, data_copy):
+    """The workers warm up (kernels starting) while the data are checked; refused, the build stops them: the
+    user sees the data's problem and nothing else, and no worker, kernel or kernel folder is left behind."""
+    (data_copy / "events.yaml").write_text("events: [", encoding="utf-8")
+    marker = f"accordmap-test-{uuid.uuid4().hex}"
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "ACCORDMAP_TEST_MARKER": marker, "TMPDIR": str(temp)}
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "accordmap", "build", "--data", str(data_copy), "--out", str(out),
+                             "-j", "2"], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2
+    assert "data/events.yaml:1: (yaml): malformed YAML" in result.stderr and "nothing was built" in result.stderr
+    assert "Traceback" not in result.stderr and "Exception" not in result.stderr, result.stderr
+    deadline = time.monotonic() + 10  # a killed kernel may take a moment to be reaped
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_with(marker) == []
+    assert not list(temp.glob("accordmap-kernel-*")) and not out.exists()
 
 
 @pytest.mark.parametrize(

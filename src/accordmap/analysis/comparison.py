@@ -3,28 +3,26 @@
 The control layers are estimates whose lines are off by a typical error (6–8 km for the shipped
 Idlib lines), so every area here comes as a range: the figure computed from the lines as they
 are, and the figures if each line were off by its typical error in the same direction all along
-(the "low" and "high" bounds). Each is an :class:`accordmap.figures.AreaFigure`, rounded by the one
-rule of :mod:`accordmap.figures` (to the magnitude of its error); reports quote it with its range.
+(the "low" and "high" bounds). Each is an :class:`accordmap.analysis.figures.AreaFigure`, rounded by the one
+rule of :mod:`accordmap.analysis.figures` (to the magnitude of its error); reports quote it with its range.
 """
 
 from __future__ import annotations
 
-import shapely
-from accordmap.analysis.figures import AreaFigure, round_area
 import datetime as dt
 import functools
 from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
-from accordmap.analysis import comparison
+import shapely
 from accordmap import models
-from accordmap.dataset import Resolved
+from accordmap.analysis.figures import AreaFigure, round_area
+from accordmap.dataset import Dataset, Resolved
 from accordmap.geometry import AgreementGeometry, build_geometry
-from accordmap.dataset import Dataset
-from accordmap.models.terms import UNKNOWN_CONTROL
 from accordmap.load import references
 from accordmap.models import dates
-
+from accordmap.models.geography.registry import KINDS
+from accordmap.models.terms import UNKNOWN_CONTROL
 
 __all__ = ["AreaFigure", "changed_hands", "overlap_km2", "round_area", "share_taken"]
 
@@ -118,9 +116,11 @@ class Comparison:
     def __init__(self, dataset: Dataset, base: models.Agreement, amendment: models.Agreement,
                  as_of: dt.date | None = None):
         self.dataset, self.base, self.amendment, self.as_of = dataset, base, amendment, as_of
-        band = next((p.geography for p in base.provisions if p.geography and p.geography.kind == "band"), None)
+        band = next((p.geography for p in base.provisions if p.geography and p.geography.FOLLOWS_FRONT), None)
         if band is None:
-            raise ValueError(f"the {base.short_title} has no band zone (expected a provision with geography kind band)")
+            kinds = " or ".join(name for name, kind in KINDS.items() if kind.FOLLOWS_FRONT)
+            raise ValueError(f"the {base.short_title} has no zone along a front line (expected a provision with "
+                             f"geography kind {kinds})")
         self.held_series = _series_of(dataset, band.within[0] if band.within else None, "within", base)
         self.line_series = _series_of(dataset, band.along, "along", base)
         self.before = self._state(base.date_signed)
@@ -154,16 +154,16 @@ class Comparison:
 
     @functools.cached_property
     def lost(self) -> AreaFigure:
-        """Held on the earlier date, no longer on the later (comparison.changed_hands)."""
+        """Held on the earlier date, no longer on the later (changed_hands)."""
         s = self.shapes
-        return comparison.changed_hands(s["held_before"], s["held_after"], s["line_before"], s["line_after"],
+        return changed_hands(s["held_before"], s["held_after"], s["line_before"], s["line_after"],
                                         self.before.line.layer.accuracy_km, self.after.line.layer.accuracy_km)
 
     @functools.cached_property
     def gained(self) -> AreaFigure:
         """Held on the later date and not on the earlier."""
         s = self.shapes
-        return comparison.changed_hands(s["held_after"], s["held_before"], s["line_after"], s["line_before"],
+        return changed_hands(s["held_after"], s["held_before"], s["line_after"], s["line_before"],
                                         self.after.line.layer.accuracy_km, self.before.line.layer.accuracy_km)
 
     def zone_taken(self) -> list[tuple[object, AreaFigure, float]]:
@@ -173,7 +173,7 @@ class Comparison:
         rows = []
         for zone in sorted(self.base_geometry.zones, key=lambda z: z.distance_km):
             held_part = shapely.intersection(zone.geometry, self.shapes["held_before"])
-            figure, share = comparison.share_taken(held_part, self.shapes["held_after"], self.shapes["line_after"],
+            figure, share = share_taken(held_part, self.shapes["held_after"], self.shapes["line_after"],
                                                    self.after.line.layer.accuracy_km)
             share = figure.km2 / zone.area_km2 if zone.area_km2 else 0.0
             rows.append((zone, figure, share))
@@ -181,7 +181,7 @@ class Comparison:
 
     def overlaps(self) -> list[tuple[object, object, float]]:
         """(base zone, amendment zone, km² shared) for each pair."""
-        return [(z, c, comparison.overlap_km2(z.geometry, c.geometry))
+        return [(z, c, overlap_km2(z.geometry, c.geometry))
                 for z in sorted(self.base_geometry.zones, key=lambda z: z.distance_km)
                 for c in self.amendment_geometry.zones]
 

@@ -1,6 +1,6 @@
 """Conflict events + an agreement's zones -> events and deaths inside them, as ranges, by period.
 
-The event frame (:data:`accordmap.events.EVENT_COLUMNS`) is projected once to the agreement's
+The event frame (:data:`accordmap.load.events.EVENT_COLUMNS`) is projected once to the agreement's
 metric CRS and joined to every zone and corridor of :class:`~accordmap.geometry.AgreementGeometry`.
 
 Two rules make the figures honest:
@@ -173,7 +173,7 @@ def _require(events: pd.DataFrame, columns: list[str]) -> None:
     missing = [c for c in columns if c not in events.columns]
     if missing:
         raise ValueError(f"the event frame has no column {', '.join(missing)} "
-                         "(expected a frame from accordmap.events.read_events or read_event_set)")
+                         "(expected a frame from accordmap.load.events.read_events or read_event_set)")
 
 
 # --- coverage and periods -------------------------------------------------------------------

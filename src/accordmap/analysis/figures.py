@@ -4,7 +4,7 @@ Two rules keep the figures honest (the README's "Figures" paragraphs say the sam
 
 * **Rounding.** An area computed from a boundary known to ``e`` km is uncertain by about
   ± (length of that boundary × ``e``): :func:`area_figure`. Ranges computed from geometry
-  (:mod:`accordmap.comparison`) give their own low and high bounds. Either way an
+  (:mod:`accordmap.analysis.comparison`) give their own low and high bounds. Either way an
   :class:`AreaFigure` is rounded to the magnitude of its error: the step is the power of ten
   at or below the error (an error of 1,480 km² rounds to thousands), the error itself to half
   that step, and the range bounds outwards to half steps, so the shown range holds the computed
@@ -15,7 +15,7 @@ Two rules keep the figures honest (the README's "Figures" paragraphs say the sam
   :func:`accordmap.geometry.point_positions`; :func:`count_sentence` words the counts.
 
 :func:`zone_area` and :func:`place_count` apply both to a computed zone, for the key figures and the
-places table (:mod:`accordmap.tables`) and the exports; the comparison (:mod:`accordmap.comparison`)
+places table (:mod:`accordmap.tables`) and the exports; the comparison (:mod:`accordmap.analysis.comparison`)
 builds its :class:`AreaFigure` ranges from geometry and rounds them by the same rule.
 """
 

@@ -4,7 +4,7 @@ people, relations, statements and description) and sources its reports show.
 This is the one place that decides it, so nothing about another agreement leaks into a report, and
 adding an agreement that is unrelated to it in ``data/`` changes none of its pages.
 
-A report's **scope** is its agreement and the **amendment chain** :mod:`accordmap.status` walks: the
+A report's **scope** is its agreement and the **amendment chain** :mod:`accordmap.analysis.status` walks: the
 agreements it amends, directly or through another (nearest first), and those that amend it, signed by
 ``as_of`` (oldest first). The chain's **span** runs from its earliest signing to ``as_of`` or, without
 one, to its last dated item (a signing, a deadline, a status change, or an event of the chain).

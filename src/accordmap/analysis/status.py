@@ -8,7 +8,7 @@ all), with the day it took effect, its note and sources, whether the deadline ha
 the amendments signed by then that supersede, modify or carry it over. A provision is in force
 from its agreement's signing, or from its own ``starts`` if later (so an amendment's own
 provisions are in force only from its signing date). Deadlines and starts may carry a time of
-day: ``as_of`` is read as the end of its day, in their own time zone (:mod:`accordmap.dates`), so a
+day: ``as_of`` is read as the end of its day, in their own time zone (:mod:`accordmap.models.dates`), so a
 deadline at 00:01 on 6 March has passed as of 6 March.
 
 :func:`amendments` and :func:`amended` walk the chain of ``amends`` both ways. Tables, the timeline
@@ -119,7 +119,7 @@ def known_on(day: dt.date, as_of: dt.date | None) -> bool:
 
 def in_force_from(agreement: models.Agreement, provision: models.Provision) -> dt.date:
     """The day a provision is in force from: its agreement's signing, or its own start if later (a
-    :class:`~accordmap.dates.Moment`, which may carry a time of day)."""
+    :class:`~accordmap.models.dates.Moment`, which may carry a time of day)."""
     starts = provision.starts
     return starts if starts is not None and starts > agreement.date_signed else agreement.date_signed
 

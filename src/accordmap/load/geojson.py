@@ -122,7 +122,7 @@ def lint_geojson(path: Path, file: str, layer: models.Layer | None, catalog_file
     """Lint one GeoJSON file against its catalog entry (``layer``; None if it has no valid entry).
 
     ``control``: for a member of the catalog's ``localities_series``, why a value of its 'control'
-    property may not be used (None if it may; :meth:`accordmap.vocabularies.Vocabularies.problem`)."""
+    property may not be used (None if it may; :meth:`accordmap.models.terms.Vocabularies.problem`)."""
     result = LayerCheck()
     try:
         _lint(path, file, layer, catalog_file, places_layer, result, control)

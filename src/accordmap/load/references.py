@@ -310,7 +310,7 @@ def check_series(file: str, doc: YamlDoc, catalog: models.LayerCatalog | None, e
 
 def geography_refs(geography: Any) -> list[tuple[tuple[Any, ...], str | None, models.LayerRef]]:
     """Every layer reference of a geography: (keys in the file, the layer kind it needs, ref); each
-    kind says which (:meth:`accordmap.geography.common.GeographyBase.layer_refs`)."""
+    kind says which (:meth:`accordmap.models.geography.common.GeographyBase.layer_refs`)."""
     return geography.layer_refs() if geography is not None else []
 
 

@@ -1,10 +1,11 @@
 """Data folder -> checked :class:`~accordmap.dataset.Dataset` (what ``accordmap check`` runs).
 
-Reads every file under ``data/`` (first the open vocabularies of :mod:`accordmap.vocabularies`, which the
+Reads every file under ``data/`` (first the open vocabularies of :mod:`accordmap.models.terms`, which the
 terms of the other files are checked against; then sources, actors, events, the layer catalog, the agreements,
-the GeoJSON layers and, if present, the published counts of :mod:`accordmap.published`; never
-through a link that leads out of the folder) with :mod:`accordmap.yamlfile`, validates each
-against :mod:`accordmap.models`, then runs :mod:`accordmap.checks`: references between files,
+the GeoJSON layers and, if present, the published counts of :mod:`accordmap.models.published`; never
+through a link that leads out of the folder) with :mod:`accordmap.load.yamlfile`, validates each
+against :mod:`accordmap.models`, then runs the checks of :mod:`accordmap.load.references`,
+:mod:`accordmap.load.geojson` and :mod:`accordmap.load.zones`: references between files,
 dates, every layer read as the build reads it, and every zone computed as the build computes it.
 A file with errors does not hide the others' problems: its valid parts are still used to check
 them. Every problem is raised at once in :class:`DataErrors`, one
@@ -41,7 +42,7 @@ def load_dataset(data_dir: Path | str = DATA_DIR, warnings: list[DataError] | No
 
     ``warnings``, if given, receives what is worth fixing but does not stop a build (URLs of sources
     and of the provenance tables' cells on the domains listed in ``data/source_warnings.yaml``, see
-    :mod:`accordmap.reliability`)."""
+    :mod:`accordmap.views.reliability`)."""
     check = _Pass(Path(data_dir))
     dataset, errors = check.run()
     if warnings is not None:

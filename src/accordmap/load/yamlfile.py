@@ -354,7 +354,7 @@ def _clean(loc: Loc) -> Loc:
 def validate(doc: YamlDoc, rel: str, model: type[BaseModel],
              context: dict[str, Any] | None = None) -> tuple[BaseModel | None, list[DataError]]:
     """The whole file as ``model``, or None with every error in it (``context``: pydantic's validation
-    context, e.g. the vocabularies terms are checked against, see accordmap.vocabularies)."""
+    context, e.g. the vocabularies terms are checked against, see accordmap.models.terms)."""
     if not isinstance(doc.data, dict):
         return None, [DataError(rel, 1, "(top level)", "the file is not a mapping (expected keys and values, see the README)")]
     try:

@@ -64,8 +64,7 @@ def _check_zones_once(file: str, doc: YamlDoc, agreement: models.Agreement, data
             message = (f"the band by sector comes out empty: no sector's area lies within its depth of "
                        f"{ref_text(geo.along)} inside the band's area (expected sectors along the line; {fix})")
         elif geo.within is not None and _apart(dataset, geo):
-            what = (f"nothing within {zone.distance_km:g} km of {ref_text(geo.along)} lies inside" if zone.kind == "band"
-                    else f"its route, {ref_text(geo.along)}, never enters")
+            what = geo.apart_text(zone.distance_km, ref_text(geo.along))
             message = (f"the {zone.kind} comes out empty at {zone.distance_km:g} km: {what} {ref_text(geo.within)} "
                        f"(expected a line that runs along or through the area; {fix})")
         elif getattr(geo, "except_", None) and _left_without_except(dataset, geometry.crs, geo, zone):

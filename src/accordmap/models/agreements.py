@@ -48,7 +48,7 @@ ProvisionStatus = Literal[
 
 
 class StatusChange(Strict):
-    """From ``date`` on, the provision has ``status`` (until the next change); see :mod:`accordmap.status`."""
+    """From ``date`` on, the provision has ``status`` (until the next change); see :mod:`accordmap.analysis.status`."""
 
     date: DayDate = Field(description="day the status took effect; on or after the signing date, changes oldest first")
     status: ProvisionStatus
@@ -67,7 +67,7 @@ class Provision(Strict):
     undertaken_by: list[Id] = Field([], description="actor ids of the parties who undertook to act")
     targets: list[Id] = Field([], description="actor ids of those the provision targets or affects (they need not have signed)")
     deadline: MomentDate | None = Field(None, description="by when: a day, or a time of day with its zone "
-                                                        "({at: 'YYYY-MM-DD HH:MM', tz: ...}, see accordmap.dates)")
+                                                        "({at: 'YYYY-MM-DD HH:MM', tz: ...}, see accordmap.models.dates)")
     deadline_note: str | None = None
     starts: MomentDate | None = Field(None, description="in force from: a day, or a time of day with its zone; "
                                                       "none: from the signing")

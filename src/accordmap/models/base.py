@@ -1,10 +1,10 @@
-"""The schema of every data file, as strict pydantic models.
+"""What every data model shares: the strict base model, ids, text, distances, dates, and their limits.
 
 Unknown keys are rejected everywhere (``extra="forbid"``) so a typo in a hand-edited YAML file
 is an error, not a silently ignored field, and every number must be finite. The rules that hold
 for all data text (no control or bidi override characters) and the limits the build relies on
 (nesting depth, distances) are defined here too. Cross-file references (a provision naming an
-actor, an event naming a source) are checked in :mod:`accordmap.checks`, which sees all files.
+actor, an event naming a source) are checked in :mod:`accordmap.load`, which sees all files.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pydantic import (
     Field,
     PlainValidator,
 )
-# --- geography kinds: accordmap.geography (they build on the types above) --------------------
+# --- geography kinds: accordmap.models.geography (they build on the types above) --------------------
 
 from accordmap.models import dates
 
@@ -97,7 +97,7 @@ def check_dash(value: object) -> object:
     return text
 
 
-# dates of day, month or year precision, moments with a time of day: accordmap.dates
+# dates of day, month or year precision, moments with a time of day: accordmap.models.dates
 PartialDate = Annotated[str, BeforeValidator(dates.check_partial)]
 # a day, or {at: 'YYYY-MM-DD HH:MM', tz: <IANA zone | +HH:MM | unstated>}: deadlines and provision starts
 MomentDate = Annotated[dates.Moment, PlainValidator(dates.parse_moment)]

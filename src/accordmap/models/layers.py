@@ -12,7 +12,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-# --- geography kinds: accordmap.geography (they build on the types above) --------------------
+# --- geography kinds: accordmap.models.geography (they build on the types above) --------------------
 
 from accordmap.models.base import AccuracyKm, COLOR_PATTERN, FILE_PATTERN, Id, PartialDate, SourceRefs, Strict, Text, check_dash
 
@@ -32,7 +32,7 @@ class LayerStyle(Strict):
 
 
 class LayerLabel(Strict):
-    """Names written on the map beside each feature of a layer (see :mod:`accordmap.maps`)."""
+    """Names written on the map beside each feature of a layer (see :mod:`accordmap.views.maps`)."""
 
     property: str | None = Field(None, description="feature property holding the text; default: the name_property")
     min_zoom: Annotated[float, Field(ge=0, le=18)] = Field(
@@ -153,7 +153,7 @@ def _where_condition(value: object) -> object:
     return parse_condition(value)
 
 
-# a property's condition in a ``where`` filter: a value, or operators (accordmap.geography.common.OPERATORS)
+# a property's condition in a ``where`` filter: a value, or operators (accordmap.models.where.OPERATORS)
 WhereCondition = Annotated[object, BeforeValidator(_where_condition)]
 
 

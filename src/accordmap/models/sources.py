@@ -10,7 +10,7 @@ from pydantic import (
     HttpUrl,
     model_validator,
 )
-# --- geography kinds: accordmap.geography (they build on the types above) --------------------
+# --- geography kinds: accordmap.models.geography (they build on the types above) --------------------
 
 from accordmap.models.base import DayDate, Id, PartialDate, SourceRefs, Strict, Text
 from accordmap.models.terms import term_of
@@ -19,7 +19,7 @@ from accordmap.models.terms import term_of
 # --- sources --------------------------------------------------------------------------------
 
 SourceKind = Literal["agreement-text", "official", "news", "encyclopedia", "dataset", "database", "analysis"]
-# who published it, for readers weighing it (labels and rules: accordmap.reliability)
+# who published it, for readers weighing it (labels and rules: accordmap.views.reliability)
 PublisherKind = Literal[
     "primary-text", "government-statement", "wire", "independent-media", "partisan-media", "ngo-monitor",
     "state-affiliated-media", "sanctioned-outlet", "encyclopedia", "aggregator", "dataset", "analysis",
@@ -33,7 +33,7 @@ class Source(Strict):
     id: Id
     title: Text
     publisher: Text
-    publisher_kind: PublisherKind = Field(description="who published it (see accordmap.reliability)")
+    publisher_kind: PublisherKind = Field(description="who published it (see accordmap.views.reliability)")
     date: PartialDate | None = Field(None, description="publication date; null when the page gives none")
     url: HttpUrl | None = None
     kind: SourceKind
@@ -63,7 +63,7 @@ class Discrepancy(Strict):
 
 # --- actors ---------------------------------------------------------------------------------
 
-# open lists: data/vocabularies.yaml (built-in defaults: accordmap.vocabularies.DEFAULTS)
+# open lists: data/vocabularies.yaml (built-in defaults: accordmap.models.terms.DEFAULTS)
 ActorKind = Annotated[Id, term_of("actor_kinds")]
 Side = Annotated[Id, term_of("sides")]
 
@@ -73,7 +73,7 @@ class Person(Strict):
     position: Text
     agreements: list[Id] = Field([], description="agreements this person acted in; none: shown in the reports of an "
                                                   "agreement (or its amendment chain) that names them as a signer, "
-                                                  "announcer or speaker (see accordmap.relevance)")
+                                                  "announcer or speaker (see accordmap.analysis.relevance)")
     sources: SourceRefs
 
 
@@ -115,7 +115,7 @@ class Actor(Strict):
     side: Side
     description: Text = Field(description="what the actor is, in general (no agreement's details: see descriptions)")
     descriptions: dict[Id, AgreementDescription] = Field(
-        {}, description="agreement id -> what the actor is in that agreement (see accordmap.relevance)")
+        {}, description="agreement id -> what the actor is in that agreement (see accordmap.analysis.relevance)")
     people: list[Person] = []
     statements: list[Statement] = []
     relations: list[Relation] = []

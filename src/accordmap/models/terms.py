@@ -23,7 +23,7 @@ from pydantic import (
     Field,
     ValidationInfo,
 )
-# --- geography kinds: accordmap.geography (they build on the types above) --------------------
+# --- geography kinds: accordmap.models.geography (they build on the types above) --------------------
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +32,7 @@ from accordmap.models.base import Id, Strict, Text
 
 
 def term_of(vocabulary: str) -> AfterValidator:
-    """A term of one of the open vocabularies of data/vocabularies.yaml (see accordmap.vocabularies)."""
+    """A term of one of the open vocabularies of data/vocabularies.yaml (see accordmap.models.terms)."""
 
     def check(value: str, info: ValidationInfo) -> str:
 

@@ -2,11 +2,11 @@
 folders, run the jobs on workers, publish each page atomically, and rewrite the manifest and the index.
 
 Every path is made absolute once, before anything runs; nothing here depends on the process's
-working directory, and nothing changes it. Jobs (:mod:`accordmap.jobs`) carry everything a worker
-needs; the workers (:mod:`accordmap.runner`: local processes, or a Dask cluster with ``scheduler``)
+working directory, and nothing changes it. Jobs (:mod:`accordmap.publish.jobs`) carry everything a worker
+needs; the workers (:mod:`accordmap.publish.runner`: local processes, or a Dask cluster with ``scheduler``)
 execute and render, and only this process, the coordinator, writes to the output folder.
 
-**Incremental.** The manifest records the hashes of each report's inputs (:class:`accordmap.jobs.Inputs`:
+**Incremental.** The manifest records the hashes of each report's inputs (:class:`accordmap.publish.jobs.Inputs`:
 the code, the notebook, the parameter values and the data files it reads). A report whose inputs are
 unchanged and whose file exists is skipped; the others are rebuilt, and the build says why
 (``data/agreements/sochi-2018.yaml changed``, ``new report``, ``parameters changed``, ``code changed``,
@@ -28,7 +28,7 @@ could not be written (a full disk), leaves the published report as it was; the e
 failed notebook (with the traceback) is kept under ``_failed/``. The manifest and the index list
 only reports that exist.
 
-**Files beside a report** (:mod:`accordmap.attachments`: zones as GeoJSON and GeoPackage, tables as
+**Files beside a report** (:mod:`accordmap.views.attachments`: zones as GeoJSON and GeoPackage, tables as
 CSV) are published with their page, as one set: all are written to temporary files first, then moved
 into place, the page last; if any cannot be written, the page and its previous files stay as they
 were. The manifest lists each report's files; a rebuild removes those the new page no longer has, an

@@ -2,7 +2,7 @@
 
 The manifest maps each published report's path (``<agreement>/<report>[--name=value...].html``) to
 what the build recorded: the report, its subject and parameters, the titles the index shows, when it
-was generated, the data version, and the hashes of its inputs (:class:`accordmap.jobs.Inputs`), which
+was generated, the data version, and the hashes of its inputs (:class:`accordmap.publish.jobs.Inputs`), which
 the next build compares to decide what to rebuild. The index is made from the manifest alone (with
 jinja2, not the notebook stack), so a build that rebuilds nothing can still repair it.
 
@@ -59,7 +59,7 @@ def _shown_parameters(entry: dict[str, Any]) -> str:
 
 
 def _downloads(out_dir: Path, path: str, entry: dict[str, Any]) -> list[dict[str, str]]:
-    """The files published beside the report (:mod:`accordmap.attachments`) that exist: href and 'key.extension'."""
+    """The files published beside the report (:mod:`accordmap.views.attachments`) that exist: href and 'key.extension'."""
     files = entry.get("files") if isinstance(entry.get("files"), list) else []
     stem = Path(path).stem
     return [{"href": f, "label": f.rsplit("/", 1)[1].removeprefix(f"{stem}.")} for f in files

@@ -18,7 +18,7 @@ made only of ``A-Z a-z 0-9 . _ -`` is written as ``x`` and 8 hex digits of its h
 
 Planning reads the data folder lightly (file names, each agreement's ``amends`` and the layer
 catalog, with a plain YAML read): the no-op build must not load the whole checked dataset.
-:class:`Inputs` hashes what each job reads, for the incremental build (see :mod:`accordmap.build`).
+:class:`Inputs` hashes what each job reads, for the incremental build (see :mod:`accordmap.publish.build`).
 """
 
 from __future__ import annotations

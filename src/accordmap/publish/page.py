@@ -1,4 +1,4 @@
-"""Executed notebook -> one self-contained, offline HTML page (the index page: :mod:`accordmap.index`).
+"""Executed notebook -> one self-contained, offline HTML page (the index page: :mod:`accordmap.publish.index`).
 
 nbconvert's own templates pull require.js, MathJax and ~250 kB of JupyterLab CSS; the
 ``accordmap`` template (``templates/accordmap``) keeps lab's cell markup but supplies its own

@@ -6,7 +6,7 @@ worker thread): the kernel's imports (pandas, geopandas, folium ...) and the dat
 (:func:`accordmap.load.load_cached`, keyed by the data's hash) are reused, so only the first job of a
 worker pays for them. Before each notebook the kernel's namespace is reset, so no value of one job
 can reach the next. A kernel that died is replaced. The worker then takes the sections' attached files
-out of the notebook (:func:`accordmap.attachments.extract`), renders the page and returns both (or the
+out of the notebook (:func:`accordmap.views.attachments.extract`), renders the page and returns both (or the
 error and the executed notebook) to the coordinator, which alone writes to ``--out``.
 
 Workers need the package installed (the same version), and the notebooks and the data folder at the
@@ -43,7 +43,7 @@ class Result:
     html: str | None = None
     error: str | None = None
     executed: str | None = None  # the executed notebook (JSON) of a failure, to keep under _failed/
-    files: dict[str, bytes] | None = None  # files to publish beside the page: name -> bytes (accordmap.attachments)
+    files: dict[str, bytes] | None = None  # files to publish beside the page: name -> bytes (accordmap.views.attachments)
     seconds: float = 0.0
     worker: str = ""
 
@@ -85,6 +85,21 @@ class _Kernels:
         except Exception:  # noqa: BLE001 - a dead kernel is gone either way
             pass
 
+    def kill(self) -> None:
+        """Kill every kernel process of this one at once and remove their folders: no event loop, no
+        import, nothing that could wait (what a worker stopped during its warm-up can still do)."""
+        import shutil
+
+        for km in list(self._all):
+            process = getattr(getattr(km, "provisioner", None), "process", None)
+            try:
+                if process is not None and process.poll() is None:
+                    process.kill()
+            except OSError:  # gone already
+                pass
+        for folder in self.folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
     def shutdown(self) -> None:
         """Stop every kernel of this process (in a thread of its own: the caller may run an event loop)."""
         from jupyter_core.utils import run_sync
@@ -124,7 +139,11 @@ _KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=Fa
 
 
 def _leave(signum: int, frame: Any) -> None:
-    raise SystemExit(128 + signum)
+    """SIGTERM during the warm-up: kill this worker's kernels and leave at once, silently. (Raising
+    SystemExit here would surface as an "Exception in initializer" traceback on the user's terminal,
+    printed by concurrent.futures, under a build refused for bad data.)"""
+    KERNELS.kill()
+    os._exit(128 + signum)
 
 
 def warm(data_dir: str | None) -> None:
@@ -137,7 +156,7 @@ def warm(data_dir: str | None) -> None:
     from jupyter_core.utils import run_sync
 
     # stopped by the coordinator (LocalExecutor.abort, a build refused while this worker warmed up): leave at
-    # once, through the exit path that stops this process's kernels (mp_util.Finalize above)
+    # once, killing this process's kernels first (_leave)
     signal.signal(signal.SIGTERM, _leave)
     try:
         import papermill  # noqa: F401

@@ -1,4 +1,4 @@
-"""Notebook sections: what each notebook cell calls, one short call per section.
+"""An agreement -> its :class:`Report`: what each notebook cell calls, one short call per section.
 
     import accordmap
     report = accordmap.report("brief", globals())   # the parameters cell's values, as a whole
@@ -7,7 +7,7 @@
 
 A :class:`Report` holds the loaded data, the checked parameters and the computed geometry;
 each method returns something a notebook displays (HTML, or a folium map in a frame) and has a
-``*_frame`` twin in :mod:`accordmap.tables` / :mod:`accordmap.timeline` for analysts.
+``*_frame`` twin in :mod:`accordmap.views.tables` / :mod:`accordmap.views.charts.timeline` for analysts.
 """
 
 from __future__ import annotations
@@ -30,19 +30,19 @@ from accordmap.models.geography import registry
 from accordmap.geometry import AgreementGeometry, build_geometry
 from accordmap.dataset import Dataset
 from accordmap.load import load_cached
-from accordmap.views.markup import HTML, cite, isolate, source_entry, table
+from accordmap.views.markup import HTML, cite, isolate, table
+from accordmap.views.sources import sources_section
 from accordmap.analysis import compliance
 from accordmap.reports import compliance as compliance_report
 from accordmap.views.maps import agreement as maps
-from accordmap.views import reliability
 from accordmap.models import dates
 
 
 def accuracy_notice(dataset: Dataset, uses, agreements=(), used: str = "used for this agreement",
                     consequence: str | None = None, zones=()) -> Markup:
     """The 'Approximate geography' notice every report carries, over the approximate layers among ``uses``
-    (layer id -> how the report used them: :func:`accordmap.wording.layer_uses`); built by
-    :func:`accordmap.wording.accuracy_notice`, with the ``map_note`` of ``agreements`` first."""
+    (layer id -> how the report used them: :func:`accordmap.views.wording.layer_uses`); built by
+    :func:`accordmap.views.wording.accuracy_notice`, with the ``map_note`` of ``agreements`` first."""
     return wording.accuracy_notice(dataset.layers, uses, agreements=agreements, used=used, consequence=consequence,
                                    zones=zones)
 
@@ -165,7 +165,7 @@ class Report:
 
     def provisions(self) -> HTML:
         """The provisions table; its Geography column states each zone in words, every exception and sector
-        included, with the report's parameters applied (:func:`accordmap.wording.geography_text`)."""
+        included, with the report's parameters applied (:func:`accordmap.views.wording.geography_text`)."""
         values = registry.provision_values(self.agreement, {
             "zone_min_km": self.parameters.get("zone_min_km"), "zone_max_km": self.parameters.get("zone_max_km"),
             "corridor_half_width_km": self.parameters.get("corridor_half_width_km")}, self.parameters.get("zone_overrides"))
@@ -189,7 +189,7 @@ class Report:
 
     def map(self, height: int = 560, layers_open: bool = False, places_table_below: bool = False) -> HTML:
         """The folium map in a self-contained frame, the static map printed in its place
-        (:mod:`accordmap.staticmap`), its accuracy note and a pointer to its text alternative
+        (:mod:`accordmap.views.maps.static`), its accuracy note and a pointer to its text alternative
         (``places_table_below``: this report lists the places inside the zone after the map)."""
         m = maps.build_map(self.dataset, self.agreement, self.geometry,
                            basemap=self.parameters.get("basemap"), height=height, layers_open=layers_open)
@@ -208,7 +208,7 @@ class Report:
                            "offline, only the vector layers are drawn.</p>").format(isolate(self.parameters["basemap"]))
         static, png = staticmap.static_map_section(self.dataset, self.agreement, self.geometry)  # print and slides
         # the whole map page is the value of the frame's srcdoc attribute: escaped as one
-        # its size in its own style attribute: JupyterLab does not load report.css (accordmap.styles)
+        # its size in its own style attribute: JupyterLab does not load report.css (accordmap.views.styles)
         return attachments.attach(HTML(styles.section("map", Markup(
             '<figure class="map">{}{}'
             "<figcaption>{}</figcaption>{}</figure>"
@@ -255,29 +255,24 @@ class Report:
         shown = self._timeline_shown
         ids = tables.sources_for(self.dataset, self.agreement, shown["id"].tolist() if shown is not None else [],
                                  as_of=self.as_of)
-        items = Markup("").join(source_entry(self.dataset.sources[i]) for i in ids)
-        credits = Markup("").join(
-            Markup("<li>{}: {} — licence {}</li>").format(isolate(layer.title), isolate(layer.attribution),
-                                                           isolate(layer.licence))
-            for layer in (self.dataset.layers[i] for i in self.agreement.map_layers))
         listed = [self.dataset.sources[i] for i in ids]
-        return exports.with_table(Markup('{}<ol class="sources">{}</ol><h3>Map data credits</h3><ul class="credits">{}</ul>{}')
-                                  .format(reliability.kinds_legend(listed), items, credits, self.cite_this(listed)),
+        drawn = [self.dataset.layers[i] for i in self.agreement.map_layers]
+        return exports.with_table(sources_section(listed, drawn, cite_this=self.cite_this(listed)),
                                   "sources", exports.sources_frame(self.dataset, ids))
 
     def cite_this(self, sources=None, generated: dt.date | None = None) -> Markup:
-        """Suggested citation and CSL-JSON downloads of the report and of its sources (:mod:`accordmap.citation`)."""
+        """Suggested citation and CSL-JSON downloads of the report and of its sources (:mod:`accordmap.views.citation`)."""
         if sources is None:
             sources = [self.dataset.sources[i] for i in tables.sources_for(self.dataset, self.agreement, [], self.as_of)]
         return citation.cite_block(self.agreement, self.report, params.REPORTS[self.report]["title"],
                                    self.dataset.version, generated or dt.date.today(), sources, self.parameters)
 
-    # --- compliance: conflict events in the zones (accordmap.compliance_report) ----------------
+    # --- compliance: conflict events in the zones (accordmap.reports.compliance) ----------------
 
     @functools.cached_property
     def compliance_view(self) -> compliance_report.ComplianceView:
         """The report's event set counted in the zones (``.compliance`` is the
-        :class:`accordmap.compliance.Compliance`, None when the data folder has no event set)."""
+        :class:`accordmap.analysis.compliance.Compliance`, None when the data folder has no event set)."""
         result, event_set = compliance.assessment(
             self.dataset, self.geometry, self.parameters.get("events"), as_of=self.as_of,
             min_precision=self.parameters.get("min_precision"))

@@ -5,12 +5,12 @@ over (from the amendment's ``changes``; without them, provisions matched by cate
 report says so). The ground: the control layers of the base agreement's zone are a *series*
 (:func:`accordmap.dataset.resolve_layer`), so the state when the base was signed and the state on
 ``as_of`` (None: the latest layer) are two members of it. Every area comes from
-:mod:`accordmap.comparison` as a range set by the lines' typical error, rounded with
-:mod:`accordmap.figures` (to the magnitude of each range); areas others published (data/published_areas.yaml) are
+:mod:`accordmap.analysis.comparison` as a range set by the lines' typical error, rounded with
+:mod:`accordmap.analysis.figures` (to the magnitude of each range); areas others published (data/published_areas.yaml) are
 set beside them with their periods; the sourced localities whose control changed are listed.
 
 :class:`Comparison` computes; :class:`ComparisonReport` (what ``accordmap.report`` gives for a
-report whose subject is an amendment) renders each section from escaped parts (:mod:`accordmap.markup`).
+report whose subject is an amendment) renders each section from escaped parts (:mod:`accordmap.views.markup`).
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from accordmap import models, params
 from accordmap.analysis.comparison import round_area
 from accordmap.geometry import AgreementGeometry
 from accordmap.dataset import Dataset
-from accordmap.views.markup import HTML, cite, isolate, source_entry, table, zone_name
+from accordmap.views.markup import HTML, cite, isolate, table, zone_name
+from accordmap.views.sources import sources_section
 from accordmap.reports.agreement import Report, accuracy_notice
 from accordmap.views.maps import layers as map_layers
-from accordmap.views import reliability
 from accordmap.analysis.comparison import Comparison
 from accordmap.models import dates
 
@@ -70,7 +70,7 @@ class ComparisonReport(Report):
         return cite(self.dataset, ids)
 
     def _layer_uses(self) -> dict[str, list]:
-        """Every layer this report used, by id, with how (:func:`accordmap.wording.layer_uses`): the control
+        """Every layer this report used, by id, with how (:func:`accordmap.views.wording.layer_uses`): the control
         layers compared, the layers each agreement's zones are computed from, the localities listed, and the
         labelled layers drawn for orientation."""
         c = self.comparison
@@ -87,7 +87,7 @@ class ComparisonReport(Report):
             resolved = self.dataset.resolve_agreement(agreement, on)
             for provision in resolved.provisions:
                 geo = provision.geography
-                if geo is not None and geo.kind != "features":
+                if geo is not None and geo.COMPUTES_ZONES:
                     for _, _, ref in geo.layer_refs():
                         add(ref.layer, wording.computed_use(geo))
         if self.dataset.catalog.localities_series:
@@ -220,7 +220,7 @@ class ComparisonReport(Report):
         note = wording.map_note(self._layers_used(), zones_km, bool(c.base_geometry.zones or c.amendment_geometry.zones))
         caption = Markup("The {} zone and the {} corridor on the ground of {} and {}").format(
             isolate(self.base.short_title), isolate(self.amendment.short_title), c.before.label, c.after.label)
-        return HTML(styles.section("map", Markup(  # sized and styled inline, for JupyterLab too (accordmap.styles)
+        return HTML(styles.section("map", Markup(  # sized and styled inline, for JupyterLab too (accordmap.views.styles)
             '<figure class="map">{}'
             '<p class="print-only" hidden>The interactive map is not printed; the figures and the table of localities give its content.</p>'
             '<figcaption>{}</figcaption>{}<p class="map-alt">Text alternative: the figures and the table of localities that '
@@ -318,10 +318,5 @@ class ComparisonReport(Report):
             ids += [i for i in agreement.sources if i not in ids]
         for layer in self._layers_used():
             ids += [i for i in layer.sources if i not in ids]
-        items = Markup("").join(source_entry(self.dataset.sources[i]) for i in ids)
-        credits = Markup("").join(
-            Markup("<li>{}: {} — licence {}</li>").format(isolate(layer.title), isolate(layer.attribution), isolate(layer.licence))
-            for layer in self._layers_used())
         listed = [self.dataset.sources[i] for i in ids]
-        return HTML(Markup('{}<ol class="sources">{}</ol><h3>Map data credits</h3><ul class="credits">{}</ul>{}').format(
-            reliability.kinds_legend(listed), items, credits, self.cite_this(listed)))
+        return HTML(sources_section(listed, self._layers_used(), cite_this=self.cite_this(listed)))

@@ -1,13 +1,13 @@
 """Compliance assessment -> the Compliance report's sections: caveat, tables, monthly chart, map, published counts.
 
 "How much fighting happened inside the zone after the deadline?" Every figure here comes from
-:class:`accordmap.compliance.Compliance` (nothing is counted again) and states its two rules: the
+:class:`accordmap.analysis.compliance.Compliance` (nothing is counted again) and states its two rules: the
 precision rule (only events placed to ``min_precision`` or better can be inside a zone) and the
 edge rule (the zone's edge is known only to the typical error of the line it is drawn from, so
 each count is a range: events inside, to events inside or within that error of the edge).
 
 :class:`ComplianceView` holds one assessment and renders each section as HTML built from escaped
-parts (:mod:`accordmap.markup`); :func:`assessment` makes the assessment a report asks for.
+parts (:mod:`accordmap.views.markup`); :func:`assessment` makes the assessment a report asks for.
 A period the event set does not cover is said so plainly, and no empty chart or table is drawn.
 
 Which event set: the ``events`` parameter names one; left at None, :func:`default_event_set` picks it from
@@ -18,7 +18,6 @@ agreement). No set, or none over the zones: the report says "No event set".
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass
 import folium
@@ -33,33 +32,20 @@ from accordmap.analysis.compliance import Compliance, zone_names
 from accordmap.models.event_sets import EventSet
 from accordmap.geometry import AgreementGeometry
 from accordmap.dataset import Dataset
-from accordmap.views.markup import cite, isolate, link, source_entry, table
+from accordmap.views.charts import months
+from accordmap.views.charts.months import figure_range, month_label
+from accordmap.views.markup import cite, isolate, table
+from accordmap.views.sources import event_set_credit, sources_section
 from accordmap.views.maps import event_places
 from accordmap.views.maps import agreement as maps
-from accordmap.views import reliability
 from accordmap.models import dates
 
 
-#: What each location precision code means (the normalised scale of accordmap.events).
+#: What each location precision code means (the normalised scale of accordmap.load.events).
 PRECISION = {1: "an exact place", 2: "within about 25 km of a known place", 3: "a district",
              4: "a province or region", 5: "a line or a wider region", 6: "the country", 7: "international waters"}
 
-# The monthly chart's two series differ in lightness AND pattern, so they read in grayscale and print.
-INSIDE_FILL = "#262626"  # solid, dark: events inside the zone
-EDGE_FILL = "#d9d9d9"  # light, hatched with EDGE_HATCH: events within the edge error
-EDGE_HATCH = "#595959"
-DEADLINE_STROKE = "#000000"
-MAX_LABELLED_MONTHS = 24  # more bars than this: the numbers are in the table only
 TOP_SIDES = 12  # actors listed per zone
-
-
-def figure_range(low: int, high: int) -> str:
-    """'284–1,123', or '5' when both ends are equal."""
-    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
-
-
-def month_label(month: pd.Period, long: bool = False) -> str:
-    return f"{month.start_time:%B %Y}" if long else f"{month.start_time:%b %Y}"
 
 
 @dataclass
@@ -215,127 +201,13 @@ class ComplianceView:
             self._month_table(frame))
 
     def month_chart_svg(self, frame: pd.DataFrame, width: int = 960) -> Markup:
-        """Stacked bars per month: events inside (solid, dark), plus events within the edge error
-        (hatched, light); the signing, the deadlines and ``as_of`` as labelled lines; numbers on the bars."""
+        """The widest zone's events by month (:func:`accordmap.views.charts.months.month_chart_svg`), with the
+        signing, the deadlines and, when the counts stop before the event data do, ``as_of``."""
         zone = self.compliance.headline.zone
-        data = frame[frame["zone"] == zone].reset_index(drop=True)
-        months = list(data["month"])
-        first, last = months[0].start_time.date(), (months[-1] + 1).start_time.date()
-        span = (last - first).days
-        left, right, plot_h = 56, 16, 220
-        scale_max = max(1, int(data["events_high"].max()))
-        step = 10 ** max(0, int(math.log10(scale_max)))
-        ticks_top = math.ceil(scale_max / step) * step
-        if ticks_top / step < 3:
-            step /= 2 if ticks_top / step >= 1.5 else 5
-            ticks_top = math.ceil(scale_max / step) * step
-
-        def x(day: dt.date) -> float:
-            return round(left + (width - left - right) * (day - first).days / span, 1)
-
-        # the agreement's marks: signing, deadlines (within the chart), as_of; labels in rows above the plot
-        marks = [(self.agreement.date_signed, f"Signed {dates.day_label(self.agreement.date_signed)}", "signing")]
-        for provision in self.agreement.provisions:
-            if provision.deadline is not None:
-                marks.append((provision.deadline, f"Deadline, point {provision.number}: "
-                                                  f"{dates.day_label(provision.deadline)}", "deadline"))
-        if self.compliance.coverage.end != self.compliance.coverage.data_end and self.compliance.coverage.end < last:
-            marks.append((self.compliance.coverage.end, f"as of {dates.day_label(self.compliance.coverage.end)}", "as-of"))
-        marks = sorted((m for m in marks if first <= m[0] < last), key=lambda m: m[0])
-        rows_end: list[float] = []
-        placed = []
-        for day, label, kind in marks:
-            label_w = 6.2 * len(label)
-            start = x(day) + 3
-            row = next((i for i, end in enumerate(rows_end) if start > end + 6), len(rows_end))
-            if row == len(rows_end):
-                rows_end.append(0.0)
-            rows_end[row] = start + label_w
-            placed.append((day, label, kind, row))
-        top = 30 + 14 * len(rows_end) + 10  # the legend, then one row per overlapping label, then the plot
-        axis_y = top + plot_h
-
-        def y(value: float) -> float:
-            return round(top + plot_h - plot_h * value / ticks_top, 1)
-
-        height = axis_y + 64
-
-        labelled = len(months) <= MAX_LABELLED_MONTHS
-        peak = data.loc[data["events_high"].idxmax()]
-        total_low, total_high = int(data["events_low"].sum()), int(data["events_high"].sum())
-        desc = (f"Bar chart of {len(months)} months, {month_label(months[0])} to {month_label(months[-1])}. "
-                f"Dark solid bars: events more than the edge error inside the zone; light hatched bars on top: events "
-                f"within the edge error of its edge. In all, {figure_range(total_low, total_high)} events; the most in "
-                f"{month_label(peak['month'], long=True)} ({figure_range(int(peak['events_low']), int(peak['events_high']))}). "
-                "Vertical lines mark the signing and the deadlines. The table below lists every month.")
-        parts = [Markup(
-            '<svg class="compliance-chart" viewBox="0 0 {w} {h}" width="100%" role="img" '
-            'aria-labelledby="cm-title cm-desc" font-family="system-ui, sans-serif" font-size="11">'
-            '<title id="cm-title">Events by month in the {zone}</title><desc id="cm-desc">{desc}</desc>'
-            '<defs><pattern id="cm-hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
-            'patternTransform="rotate(45)"><rect width="6" height="6" fill="{edge}"/>'
-            '<line x1="0" y1="0" x2="0" y2="6" stroke="{hatch}" stroke-width="2"/></pattern></defs>'
-            '<rect x="0" y="0" width="{w}" height="{h}" fill="#ffffff"/>'
-        ).format(w=width, h=height, zone=zone, desc=desc, edge=EDGE_FILL, hatch=EDGE_HATCH)]
-        # legend, top left
-        parts.append(Markup(
-            '<g class="legend"><rect x="{0}" y="6" width="14" height="10" fill="{1}" class="inside"/>'
-            '<text x="{2}" y="15">inside (low figure)</text>'
-            '<rect x="{3}" y="6" width="14" height="10" fill="url(#cm-hatch)" stroke="{4}" stroke-width="0.5" class="edge"/>'
-            '<text x="{5}" y="15">within {6} km of the edge (high figure adds these)</text></g>'
-        ).format(left, INSIDE_FILL, left + 18, left + 140, EDGE_HATCH, left + 158, f"{self.compliance.edge_km:g}"))
-        # value axis and grid
-        value = 0.0
-        while value <= ticks_top + 1e-9:
-            parts.append(Markup('<line x1="{0}" x2="{1}" y1="{2}" y2="{2}" stroke="#d0d0d0" stroke-width="0.6"/>'
-                                '<text x="{3}" y="{4}" text-anchor="end" fill="#444">{5}</text>').format(
-                left, width - right, y(value), left - 5, y(value) + 4, f"{value:,g}"))
-            value += step
-        parts.append(Markup('<text x="12" y="{0}" transform="rotate(-90 12 {0})" text-anchor="middle" fill="#444">'
-                            "events</text>").format(top + plot_h / 2))
-        # bars
-        values: list[Markup] = []
-        for item in data.itertuples():
-            x0, x1 = x(item.month.start_time.date()), x((item.month + 1).start_time.date())
-            bar_x, bar_w = x0 + (x1 - x0) * 0.14, (x1 - x0) * 0.72
-            low, high = int(item.events_low), int(item.events_high)
-            label = f"{month_label(item.month)}: {figure_range(low, high)} events"
-            parts.append(Markup('<g class="bar"><title>{}</title>').format(label))
-            if low:
-                parts.append(Markup('<rect class="inside" x="{}" y="{}" width="{}" height="{}" fill="{}"/>').format(
-                    round(bar_x, 1), y(low), round(bar_w, 1), round(y(0) - y(low), 1), INSIDE_FILL))
-            if high > low:
-                parts.append(Markup('<rect class="edge" x="{}" y="{}" width="{}" height="{}" fill="url(#cm-hatch)" '
-                                    'stroke="{}" stroke-width="0.5"/>').format(
-                    round(bar_x, 1), y(high), round(bar_w, 1), round(y(low) - y(high), 1), EDGE_HATCH))
-            if labelled:  # drawn last, over the lines, with a white halo
-                values.append(Markup('<text class="value" x="{}" y="{}" text-anchor="middle" fill="#000" '
-                                    'stroke="#fff" stroke-width="3" paint-order="stroke">{}</text>').format(
-                    round(bar_x + bar_w / 2, 1), y(high) - 4, figure_range(low, high)))
-            parts.append(Markup("</g>"))
-            # month labels: every month when they fit, the year under January and the first month
-            if labelled or item.month.month in (1, 4, 7, 10):
-                parts.append(Markup('<text x="{}" y="{}" text-anchor="middle" fill="#222">{}</text>').format(
-                    round((x0 + x1) / 2, 1), axis_y + 14, f"{item.month.start_time:%b}"))
-            if item.Index == 0 or item.month.month == 1:
-                parts.append(Markup('<text x="{}" y="{}" text-anchor="middle" fill="#222" font-weight="600">{}</text>')
-                             .format(round((x0 + x1) / 2, 1), axis_y + 28, item.month.year))
-        parts.append(Markup('<line x1="{0}" x2="{1}" y1="{2}" y2="{2}" stroke="#000"/>').format(left, width - right, axis_y))
-        # the signing, deadlines and as_of: lines through the plot, labels above it (no hovering needed)
-        dashes = {"signing": "", "deadline": "5 3", "as-of": "2 2"}
-        for day, label, kind, row in placed:
-            label_y = 34 + 14 * row
-            dash = Markup(' stroke-dasharray="{}"').format(dashes[kind]) if dashes[kind] else Markup("")
-            parts.append(Markup('<line class="{0}" x1="{1}" x2="{1}" y1="{2}" y2="{3}" stroke="{4}" stroke-width="1.5"{5}/>'
-                                '<text class="{0}-label" x="{6}" y="{7}" fill="#000" font-weight="600" stroke="#fff" '
-                                'stroke-width="3" paint-order="stroke">{8}</text>').format(
-                kind, x(day), label_y - 10, axis_y, DEADLINE_STROKE, dash, x(day) + 3, label_y, label))
-        parts += values
-        if not labelled:
-            parts.append(Markup('<text x="{}" y="{}" fill="#444">Numbers for each month: see the table below.</text>')
-                         .format(left, height - 8))
-        parts.append(Markup("</svg>"))
-        return Markup("").join(parts)
+        coverage = self.compliance.coverage
+        as_of = coverage.end if coverage.end != coverage.data_end else None
+        return months.month_chart_svg(frame[frame["zone"] == zone], zone, months.chart_marks(self.agreement, as_of),
+                                      self.compliance.edge_km, width)
 
     def _month_table(self, frame: pd.DataFrame) -> Markup:
         names = list(dict.fromkeys(frame["zone"]))
@@ -430,7 +302,7 @@ class ComplianceView:
         page = self.map_object().get_root().render()
         places = self.event_places()
         title = f"Map of the events in the {self.compliance.headline.zone}, by place"
-        return styles.section("map", Markup(  # sized and styled inline, for JupyterLab too (accordmap.styles)
+        return styles.section("map", Markup(  # sized and styled inline, for JupyterLab too (accordmap.views.styles)
             '<figure class="map">{}'
             '<p class="print-only" hidden>The interactive map is not printed; the table of places above lists where most '
             "events were.</p><figcaption>{}</figcaption>"
@@ -471,28 +343,10 @@ class ComplianceView:
 
     def sources(self) -> Markup:
         """The documents cited in this report, the event set (credit, citation, limits) and the map data credits
-        ("Cite this report" follows, from :meth:`accordmap.sections.Report.cite_this`)."""
-        ids = self.source_ids()
-        items = Markup("").join(source_entry(self.dataset.sources[i]) for i in ids)
-        event_data = Markup("")
-        s = self.event_set
-        if s is not None:
-            citations = Markup("").join(Markup("<li>{}</li>").format(isolate(c)) for c in s.citation)
-            limits = Markup("").join(Markup("<li>{}</li>").format(isolate(x)) for x in s.limits)
-            event_data = Markup(
-                '<h3>Event data</h3><p class="credit"><strong>{}</strong> — {}, version {}, licence {}. '
-                "Credit: {}. Covers {} to {}. {}</p><p>Cite:</p><ul>{}</ul><p>Copy read: {}</p>"
-                "<p>Limits:</p><ul>{}</ul>"
-            ).format(isolate(s.title), isolate(s.publisher), isolate(s.version), isolate(s.licence), isolate(s.credit),
-                     dates.day_label(s.coverage_start), dates.day_label(s.coverage_end), link(s.url, s.url),
-                     citations, isolate(s.read_from), limits)
-        credits = Markup("").join(
-            Markup("<li>{}: {} — licence {}</li>").format(isolate(layer.title), isolate(layer.attribution),
-                                                           isolate(layer.licence))
-            for layer in (self.dataset.layers[i] for i in self.agreement.map_layers))
-        legend = reliability.kinds_legend(self.dataset.sources[i] for i in ids)
-        return Markup('{}<ol class="sources">{}</ol>{}<h3>Map data credits</h3><ul class="credits">{}</ul>').format(
-            legend, items, event_data, credits)
+        ("Cite this report" follows, from :meth:`accordmap.reports.agreement.Report.cite_this`)."""
+        listed = [self.dataset.sources[i] for i in self.source_ids()]
+        extra = event_set_credit(self.event_set) if self.event_set is not None else None
+        return sources_section(listed, (self.dataset.layers[i] for i in self.agreement.map_layers), extra=extra)
 
     # --- the brief's one line ----------------------------------------------------------------
 

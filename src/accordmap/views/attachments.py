@@ -1,7 +1,7 @@
 """Section + files -> a display that carries them; executed notebook -> the files to publish beside the page.
 
 A report section that offers files to take away returns :func:`attach` (``content``, ``*files``): an
-:class:`Attached`, shown like :class:`accordmap.markup.HTML` (``.content``, ``str()``), whose display has
+:class:`Attached`, shown like :class:`accordmap.views.markup.HTML` (``.content``, ``str()``), whose display has
 two parts:
 
 - ``text/html``: the section, then a download link per file (``data:`` URLs, so the links work in
@@ -13,8 +13,8 @@ In a build, the worker calls :func:`extract` on the executed notebook before ren
 -> ``brief.zones.geojson``; a sweep report ``zone-map--zone_max_km=25.html`` ->
 ``zone-map--zone_max_km=25.zones.geojson``), the section's links become relative links to those files,
 and a *Downloads* section listing each file, its format and size is appended. The page stays one
-self-contained HTML file; the files travel in :class:`accordmap.runner.Result` to the coordinator,
-which publishes them with the page (:mod:`accordmap.build`).
+self-contained HTML file; the files travel in :class:`accordmap.publish.runner.Result` to the coordinator,
+which publishes them with the page (:mod:`accordmap.publish.build`).
 
 File names are made by code only: a :class:`File` has a ``key`` (``zones``, ``places``: lower-case
 words and hyphens, a literal in the code) and an extension from :data:`FORMATS`; nothing from data
@@ -46,7 +46,7 @@ FORMATS = {
     "png": ("PNG image", "image/png"),
 }
 KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-# a report's file stem, as accordmap.jobs.output_path makes it: the report, then --name=value per swept parameter
+# a report's file stem, as accordmap.publish.jobs.output_path makes it: the report, then --name=value per swept parameter
 # (a name scoped to a provision is <provision id>.<name>, e.g. zone-map--p3.max_km=25)
 STEM = re.compile(r"[a-z0-9_-]+(?:--(?:[a-z0-9_-]+\.)?[a-z0-9_]+=[A-Za-z0-9._-]+)*")
 _EXTENSIONS = "|".join(FORMATS)
@@ -131,7 +131,7 @@ class Attached:
     """A section's HTML with files attached (see the module docstring); ``content`` is the section alone."""
 
     def __init__(self, content: Any, files: Iterable[File]):
-        self.content = Markup(getattr(content, "content", content))  # an accordmap.markup.HTML, Markup or str
+        self.content = Markup(getattr(content, "content", content))  # an accordmap.views.markup.HTML, Markup or str
         self.files = tuple(files)
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 Nothing from the data reaches a report in any other way. Each function is total (every string
 is accepted and comes out inert) except :func:`css_value`, which accepts only a known token.
-HTML is built as :class:`markupsafe.Markup` (see :mod:`accordmap.markup`): ``Markup(...).format``
+HTML is built as :class:`markupsafe.Markup` (see :mod:`accordmap.views.markup`): ``Markup(...).format``
 escapes its arguments with the same markupsafe function as :func:`html_text`.
 
 ============================  ====================  ==========================================
@@ -139,7 +139,7 @@ _SCRIPT_END = re.compile(r"<(/?script|!--)", re.IGNORECASE)
 def folium_html(value: object) -> str:
     """HTML that folium writes into a JS template literal (popup, tooltip) or a layer name.
 
-    Plain text is HTML-escaped first; :class:`Markup` built by :mod:`accordmap.markup` from
+    Plain text is HTML-escaped first; :class:`Markup` built by :mod:`accordmap.views.markup` from
     escaped parts keeps its tags. Then backslash, backtick, ``$``, ``{`` and ``}`` become
     character references (see the module docstring).
     """

@@ -1,4 +1,4 @@
-"""Report data -> files to take away, attached to the sections that show it (:mod:`accordmap.attachments`).
+"""Report data -> files to take away, attached to the sections that show it (:mod:`accordmap.views.attachments`).
 
 - **Zones** (:func:`zones_frame`, :func:`with_zones`): every computed zone and corridor as GeoJSON
   (RFC 7946: WGS 84 lon/lat, no ``crs`` member, right-hand rule, written by GDAL through pyogrio) and
@@ -70,7 +70,7 @@ ZONE_COLUMNS = ["agreement", "provision", "label", "name", "kind", *DISTANCE_COL
 
 def zones_frame(dataset: Dataset, geometry: AgreementGeometry, as_of: dt.date | None = None) -> gpd.GeoDataFrame:
     """One feature per computed zone or corridor, in the metric CRS of the figures. The area columns are
-    the key figures' (:func:`accordmap.figures.zone_area`: rounded to the error the lines allow, the
+    the key figures' (:func:`accordmap.analysis.figures.zone_area`: rounded to the error the lines allow, the
     rounded range, and the computed value to 0.1 km²)."""
     records = []
     for zone in geometry.zones:
@@ -161,7 +161,7 @@ def with_table(content: Markup | HTML, key: str, frame: pd.DataFrame) -> Attache
 
 
 def with_events(content: Markup | HTML, key: str, compliance, method: str, *args, needs_coverage: bool = True) -> Attached:
-    """A compliance section with its table (``compliance.<method>(*args)``, :class:`accordmap.compliance.Compliance`)
+    """A compliance section with its table (``compliance.<method>(*args)``, :class:`accordmap.analysis.compliance.Compliance`)
     as CSV; nothing when there is no event set or (``needs_coverage``) the set does not cover the period."""
     if compliance is None or (needs_coverage and not compliance.coverage.covered):
         return attach(content)

@@ -1,8 +1,8 @@
-"""HTML building blocks for report sections, escaped by :mod:`accordmap.escape`.
+"""HTML building blocks for report sections, escaped by :mod:`accordmap.views.escape`.
 
 A cell or fragment is either plain text (escaped on output) or :class:`markupsafe.Markup`
 built by these helpers from escaped parts. URLs from data become links only when they are
-http(s) (:func:`accordmap.escape.url`); anything else (``javascript:``, ``data:``) is shown as text.
+http(s) (:func:`accordmap.views.escape.url`); anything else (``javascript:``, ``data:``) is shown as text.
 
 Right-to-left text from data (Arabic, Hebrew names) is isolated so it cannot reorder the
 sentence around it: :func:`isolate` wraps a value that sits inside other text in ``<bdi>``,
@@ -98,7 +98,7 @@ def source_anchor(source_id: str) -> str:
 
 def cite(dataset: Dataset, source_ids: Iterable[str]) -> Markup:
     """Citation marks linking to the report's Sources section, each with the title on hover; then a
-    caution mark if every one of them is state-affiliated, sanctioned or an aggregator (:mod:`accordmap.reliability`)."""
+    caution mark if every one of them is state-affiliated, sanctioned or an aggregator (:mod:`accordmap.views.reliability`)."""
     parts = []
     source_ids = list(source_ids)
     for source_id in source_ids:

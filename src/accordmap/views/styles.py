@@ -4,8 +4,8 @@ A notebook's outputs are shown by JupyterLab, which never loads the report's sty
 (``templates/report.css``): a section must look right on its own. :func:`section` wraps a section's
 HTML in ``<div class="accordmap-section accordmap-NAME">`` with one small ``<style>`` whose rules
 all start with that class, so they reach nothing else in the notebook or the page. Charts draw
-their lines and labels with SVG presentational attributes (:mod:`accordmap.timeline`,
-:mod:`accordmap.implementation`), the map frame has its size in its own ``style`` attribute;
+their lines and labels with SVG presentational attributes (:mod:`accordmap.views.charts.timeline`,
+:mod:`accordmap.views.charts.implementation`), the map frame has its size in its own ``style`` attribute;
 the rules here only add what attributes cannot say (print-only text hidden on screen, table
 alignment, spacing).
 

@@ -38,7 +38,7 @@ def term(dataset: Dataset, vocabulary: str, term_id: str) -> str:
 
 def provisions_frame(dataset: Dataset, agreement: models.Agreement, as_of: dt.date | None = None,
                      values: Mapping[str, Mapping[str, float]] | None = None) -> pd.DataFrame:
-    """One row per provision; ``status`` and ``deadline_at_as_of`` are as of ``as_of`` (see :mod:`accordmap.status`);
+    """One row per provision; ``status`` and ``deadline_at_as_of`` are as of ``as_of`` (see :mod:`accordmap.analysis.status`);
     ``geography_text`` is the geography in words with the parameter ``values`` by provision id applied."""
     return pd.DataFrame(
         [
@@ -96,7 +96,7 @@ def status_cell(dataset: Dataset, state: status.ProvisionState) -> Markup:
 def provisions_html(dataset: Dataset, agreement: models.Agreement, as_of: dt.date | None = None,
                     values: Mapping[str, Mapping[str, float]] | None = None) -> Markup:
     """The provisions table; the Geography cell states the zone in words, every exception and sector included
-    (the parameter ``values`` by provision id applied: :func:`accordmap.wording.geography_text`)."""
+    (the parameter ``values`` by provision id applied: :func:`accordmap.views.wording.geography_text`)."""
     rows = []
     for p, state in zip(agreement.provisions, status.states(dataset, agreement, as_of)):
         deadline = Markup(p.deadline.label() if p.deadline else "none")  # a day, or a time of day and its zone
@@ -148,10 +148,9 @@ def _counted_layers(dataset: Dataset, agreement: models.Agreement) -> list[model
 
 def _key_figures(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> list[dict]:
     """Per zone, {(name from data, what): value}: the area, the places of each counted point layer inside
-    and on the edge (:func:`accordmap.figures.place_count`), and the km of each route inside. Names stay
+    and on the edge (:func:`accordmap.analysis.figures.place_count`), and the km of each route inside. Names stay
     apart from the words, for isolation in HTML."""
-    line_refs = [p.geography.layer for p in agreement.provisions
-                 if p.geography and p.geography.kind == "features" and dataset.layers[p.geography.layer.layer].kind == "line"]
+    line_refs = [ref for p in agreement.provisions if p.geography for ref in p.geography.measured_routes(dataset.layers)]
     records = []
     for zone in geometry.zones:
         record: dict[tuple[str, str], object] = {("Area", "area"): figures.zone_area(dataset, geometry, zone)}
@@ -336,7 +335,7 @@ def admin_heading(dataset: Dataset, agreement: models.Agreement) -> str | None:
 
 
 def roles_frame(dataset: Dataset, agreement: models.Agreement, as_of: dt.date | None = None) -> pd.DataFrame:
-    """One row per actor the agreement names (:func:`accordmap.relevance.actor_ids`), with its roles."""
+    """One row per actor the agreement names (:func:`accordmap.analysis.relevance.actor_ids`), with its roles."""
     roles = {p.actor: [term(dataset, "party_roles", r) for r in p.roles] for p in agreement.parties}
     for provision in agreement.provisions:  # what the provisions say, after the roles the parties list
         for role, actor_ids in (("undertook", provision.undertaken_by), ("targeted", provision.targets)):
@@ -358,7 +357,7 @@ def roles_frame(dataset: Dataset, agreement: models.Agreement, as_of: dt.date | 
 
 def stakeholders_html(dataset: Dataset, agreement: models.Agreement, as_of: dt.date | None = None) -> Markup:
     """Each actor the agreement names, with only the people, relations and description that concern it
-    (:mod:`accordmap.relevance`)."""
+    (:mod:`accordmap.analysis.relevance`)."""
     roles = roles_frame(dataset, agreement, as_of).set_index("id")
     notes = {p.actor: p.note for p in agreement.parties if p.note}
     found = relevance.scope(dataset, agreement, as_of)
@@ -398,7 +397,7 @@ MATRIX_MARKS = {
 def obligation_matrix_frame(dataset: Dataset, agreement: models.Agreement) -> pd.DataFrame:
     """Actors x provisions: 'undertook', 'targeted', both ('undertook, targeted') or '' for each pair.
     Columns are provision ids (numbers need not be unique or numeric); rows are in the order of
-    :func:`accordmap.relevance.party_ids`, indexed by actor name."""
+    :func:`accordmap.analysis.relevance.party_ids`, indexed by actor name."""
     actors = relevance.party_ids(agreement)
     data = {p.id: [", ".join(role for role, ids in (("undertook", p.undertaken_by), ("targeted", p.targets))
                                       if a in ids) for a in actors]
@@ -455,5 +454,5 @@ def statements_html(dataset: Dataset, agreement: models.Agreement, as_of: dt.dat
 def sources_for(dataset: Dataset, agreement: models.Agreement, event_ids: list[str] | None = None,
                 as_of: dt.date | None = None) -> list[str]:
     """Every source behind what a report of this agreement shows, in first-cited order
-    (:func:`accordmap.relevance.sources`; ``event_ids``: the timeline items shown)."""
+    (:func:`accordmap.analysis.relevance.sources`; ``event_ids``: the timeline items shown)."""
     return relevance.sources(dataset, agreement, as_of, event_ids)

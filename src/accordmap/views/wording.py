@@ -8,7 +8,7 @@ layers are all ``exact`` gets no accuracy notice and no "approximate" note at al
 - :func:`layer_uses`: every layer a report of an agreement used, and how (drawn on the map, used to
   compute a zone, counted in the key figures), in order.
 - :func:`accuracy_notice`: the "Approximate geography" notice every report carries at its top,
-  naming each approximate layer it used with its stated error (:func:`accordmap.sections.accuracy_notice`
+  naming each approximate layer it used with its stated error (:func:`accordmap.reports.agreement.accuracy_notice`
   is this function; the comparison and compliance reports use it too).
 - :func:`map_note`: the one sentence under a map (and in its legend, and on the static map).
 - :func:`geography_text`: each provision's geography in words, every exception and sector included.
@@ -68,10 +68,9 @@ def layer_uses(dataset, agreement: models.Agreement, *, drawn: Iterable[str] | N
         for layer_id in counted:
             _add(uses, layer_id, COUNTED)
         for provision in agreement.provisions:
-            geography = provision.geography
-            if geography is not None and geography.kind == "features" and geography.layer.layer \
-                    and dataset.layers[geography.layer.layer].kind == "line":
-                _add(uses, geography.layer.layer, LENGTH)
+            if provision.geography is not None:
+                for ref in provision.geography.measured_routes(dataset.layers):
+                    _add(uses, ref.layer, LENGTH)
     return {i: found for i, found in uses.items() if i in dataset.layers}
 
 

@@ -281,3 +281,30 @@ def test_the_map_legend_states_exceptions_and_sectors_and_overridden_depths():
     # only the provision whose zone names do not say all: the exception is stated in words
     assert zone_definitions(geometry, DATA.layers) == [
         "Zone: 10 to 12 km deep from Front, inside Held, except the area of Places (name = City)."]
+
+
+# --- a kind is one module plus one registry entry ----------------------------------------------
+
+
+def test_no_module_outside_the_kinds_names_a_kind():
+    """Every module but the kinds' own asks a kind's hooks (COMPUTES_ZONES, FOLLOWS_FRONT,
+    measured_routes...) rather than comparing ``.kind`` with a kind's name."""
+    import ast
+    import pathlib
+    from accordmap.models.geography.registry import KINDS
+
+    src = pathlib.Path(__file__).resolve().parents[3] / "src" / "accordmap"
+    found = []
+    for path in sorted(src.rglob("*.py")):
+        if "geography" in path.relative_to(src).parts[:-1]:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.Compare):
+                continue
+            sides = [node.left, *node.comparators]
+            if not any(isinstance(side, ast.Attribute) and side.attr == "kind" for side in sides):
+                continue
+            names = [c.value for side in sides for c in ast.walk(side) if isinstance(c, ast.Constant)]
+            found += [f"{path.relative_to(src)}:{node.lineno} names {name!r}" for name in names if name in KINDS]
+    assert found == []
+    assert len(KINDS) >= 3  # the test can fail: it knows the kinds it looks for

@@ -55,8 +55,12 @@ class BandGeography(GeographyBase):
     MEASURED_FROM: ClassVar[str | None] = "along"
     COMPUTES_ZONES: ClassVar[bool] = True
     DISTANCE_COLUMN: ClassVar[str | None] = "depth_km"
+    FOLLOWS_FRONT: ClassVar[bool] = True
 
-    # --- checks (those that need no other file; layer kinds and filters: accordmap.checks) ----
+    def apart_text(self, distance_km: float, along: str) -> str:
+        return f"nothing within {distance_km:g} km of {along} lies inside"
+
+    # --- checks (those that need no other file; layer kinds and filters: accordmap.load) ----
 
     @model_validator(mode="after")
     def _consistent(self) -> BandGeography:

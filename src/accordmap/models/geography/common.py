@@ -155,6 +155,18 @@ class GeographyBase(Strict):
     COMPUTES_ZONES: ClassVar[bool] = False
     # the column the zone's distance goes to in the exports (depth_km, half_width_km; None: no distance)
     DISTANCE_COLUMN: ClassVar[str | None] = None
+    # whether a comparison follows this kind's zone from one date to the next: a zone drawn along a front
+    # line inside the area one side holds, both of which are layer series with a member at each date
+    FOLLOWS_FRONT: ClassVar[bool] = False
+
+    def measured_routes(self, layers: Mapping[str, Layer]) -> list[LayerRef]:
+        """The line layers whose length inside each zone the key figures give (none by default)."""
+        return []
+
+    def apart_text(self, distance_km: float, along: str) -> str:
+        """Why the zone is empty when its line and its area are apart, e.g. "its route, <along>, never
+        enters" (completed by the area's name)."""
+        return f"its route, {along}, never enters"
 
     def layer_refs(self) -> list[tuple[tuple[Any, ...], str | None, LayerRef]]:
         """Every layer reference: (place in the geography as keys of the file, the layer kind it needs, ref)."""

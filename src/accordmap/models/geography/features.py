@@ -22,5 +22,10 @@ class FeaturesGeography(GeographyBase):
 
     REFS: ClassVar[dict[str, str | None]] = {"layer": None}
 
+    def measured_routes(self, layers: Mapping[str, Layer]) -> list:
+        """A line layer (a highway) is measured inside each zone; points and areas are not."""
+        layer = layers.get(self.layer.layer)
+        return [self.layer] if layer is not None and layer.kind == "line" else []
+
     def describe(self, layers: Mapping[str, Layer], values: Mapping[str, float] | None = None) -> str:
         return f"{self.label}: as mapped in {ref_text(self.layer, layers)}."

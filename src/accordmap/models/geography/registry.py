@@ -1,6 +1,6 @@
 """The geography kinds by name -> the ``geography`` type of a provision, and the parameter rules.
 
-Adding a kind: write its module (a :class:`~accordmap.geography.common.GeographyBase` subclass with
+Adding a kind: write its module (a :class:`~accordmap.models.geography.common.GeographyBase` subclass with
 ``kind: Literal["<name>"]``) and add it to :data:`KINDS`.
 
 Report parameters reach a provision's geography in two ways (:func:`provision_values`):

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from markupsafe import Markup
 from accordmap.models.dates import Moment, day_label
 
 
@@ -30,7 +32,20 @@ class Axis:
         offset = (day - self.first).days + (day.day_fraction() if isinstance(day, Moment) else 0.0)
         return round(left + (right - left) * offset / span, 1)
 
+    def svg(self, x: Callable[[dt.date], float], line_top: float, line_bottom: float, label_y: float,
+            font_size: float | None = None) -> Markup:
+        """The ticks as SVG, the same on every chart: at each, a dashed line from ``line_top`` to
+        ``line_bottom`` and its label centred at ``label_y`` (class ``tick``, ``tick year`` for years)."""
+        css = Markup("tick year") if self.step.endswith(("year", "years")) else Markup("tick")
+        size = Markup(' font-size="{}"').format(font_size) if font_size else Markup("")
+        return Markup("").join(
+            Markup('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="year-line" stroke="{6}" stroke-dasharray="2 3"/>'
+                   '<text x="{0}" y="{3}" class="{4}"{5} text-anchor="middle" fill="{7}">{8}</text>')
+            .format(x(tick.day), line_top, line_bottom, label_y, css, size, TICK_LINE, TICK_TEXT, tick.label)
+            for tick in self.ticks)
 
+
+TICK_LINE, TICK_TEXT = "#999999", "#444444"  # the tick line, and its label (9.7:1 on white)
 MAX_TICKS = 14  # more would be legible only on a wide chart, and a chart is read at a glance
 CHAR_WIDTH = 0.62  # of the font size: a generous average width of a digit or letter
 LABEL_GAP = 12  # pixels between two labels at least

@@ -1,4 +1,4 @@
-"""Provision states (:mod:`accordmap.status`) -> the implementation chart: inline SVG, legend included.
+"""Provision states (:mod:`accordmap.analysis.status`) -> the implementation chart: inline SVG, legend included.
 
 One row per provision, labelled "Point <number> · <category label>" (the label of the provision_categories
 vocabulary, data/vocabularies.yaml): a bar from the signing (or the provision's own later start, which may have a
@@ -8,7 +8,7 @@ at the row's end. Every status differs from every other in fill lightness *and* 
 marker shape, so the chart reads in grayscale and in print, and the legend is part of the drawing.
 Notes from the data appear only in hover titles, escaped; everything needed to read the chart is
 written on it. The time axis has ticks suited to its span, from days to decades
-(:func:`accordmap.dates.axis_ticks`).
+(:func:`accordmap.views.charts.axis.axis_ticks`).
 """
 
 from __future__ import annotations
@@ -129,11 +129,7 @@ def implementation_chart_svg(dataset: Dataset, agreement: models.Agreement, as_o
                      when),
              _defs(prefix)]
     # time axis: ticks every day, week, month(s), year or 5, 10 ... years, as the span allows without overlap
-    tick_class = Markup("tick year") if axis.step.endswith(("year", "years")) else Markup("tick")
-    for tick in axis.ticks:
-        parts.append(Markup('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="year-line" stroke="#999999" stroke-dasharray="2 3"/>'
-                            '<text x="{0}" y="{3}" class="{6}" font-size="{4}" text-anchor="middle" fill="#444444">{5}</text>')
-                     .format(x(tick.day), top - 8, top + row_h * len(states), top - 12, font - 1, tick.label, tick_class))
+    parts.append(axis.svg(x, top - 8, top + row_h * len(states), top - 12, font - 1))
     if as_of is not None:
         parts.append(Markup('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="as-of" stroke="#000000" stroke-width="1.5" '
                             'stroke-dasharray="5 3"/>'

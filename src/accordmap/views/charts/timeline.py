@@ -1,13 +1,13 @@
 """Validated models -> the report's timeline: a chart (inline SVG) and a table, from one frame.
 
 Items are the dated events of ``data/events.yaml`` that concern the agreement (its amendment chain's
-and the context linked to it, see :mod:`accordmap.relevance`) plus the deadlines of the agreement's
+and the context linked to it, see :mod:`accordmap.analysis.relevance`) plus the deadlines of the agreement's
 provisions and the starts of those in force from a date of their own (a deadline or start already
 recorded as an event of the agreement on that day is merged into it, which then shows its time of
 day). ``as_of`` cuts the story at a date: later events are left out and deadlines are marked passed
-or upcoming (dates compared by :mod:`accordmap.status`). An event known only to the month or year
+or upcoming (dates compared by :mod:`accordmap.analysis.status`). An event known only to the month or year
 is drawn as a bar over that month or year, with its dot in the middle; the axis ticks are chosen
-for the span, from days to decades (:func:`accordmap.dates.axis_ticks`).
+for the span, from days to decades (:func:`accordmap.views.charts.axis.axis_ticks`).
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def timeline_chart_svg(frame: pd.DataFrame, agreement: models.Agreement, as_of: 
     axis_y = top + lane_h * len(lanes)
     height = axis_y + 22 + 14 * len(rows_end) + 6
     # every line and label is drawn by its own attributes, not by page CSS: a notebook in JupyterLab
-    # shows the chart as the report does (accordmap.styles)
+    # shows the chart as the report does (accordmap.views.styles)
     parts = [Markup('<svg class="timeline-chart" viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="tl-title" '
                     'font-family="system-ui, sans-serif" font-size="11">'
                     '<title id="tl-title">Timeline chart of {} items {}; the table below lists them all</title>'
@@ -156,11 +156,7 @@ def timeline_chart_svg(frame: pd.DataFrame, agreement: models.Agreement, as_of: 
                             '<line x1="{3}" x2="{4}" y1="{5}" y2="{5}" class="lane-line" stroke="#dddddd"/>')
                      .format(left - 8, y + 4, lane, left, width - right, y, INK))
     # ticks every day, week, month(s), year or 5, 10 ... years, as the span allows without overlap
-    tick_class = Markup("tick year") if axis.step.endswith(("year", "years")) else Markup("tick")
-    for tick in axis.ticks:
-        parts.append(Markup('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="year-line" stroke="#bbbbbb" stroke-dasharray="2 3"/>'
-                            '<text x="{0}" y="{3}" class="{5}" text-anchor="middle" fill="#555555">{4}</text>')
-                     .format(x(tick.day), top - 6, axis_y, axis_y + 14, tick.label, tick_class))
+    parts.append(axis.svg(x, top - 6, axis_y, axis_y + 14))
     marks = [(agreement.date_signed, f"Signed {dates.day_label(agreement.date_signed)}", "signing")]
     if as_of:
         marks.append((as_of, f"as of {dates.day_label(as_of)}", "as-of"))

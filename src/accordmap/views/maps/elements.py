@@ -25,7 +25,7 @@ def pane_name(key: str) -> str:
 
 
 class MapControl(MacroElement):
-    """A Leaflet control holding HTML built here by :mod:`accordmap.markup` from escaped parts."""
+    """A Leaflet control holding HTML built here by :mod:`accordmap.views.markup` from escaped parts."""
 
     _template = Template(
         """
@@ -74,7 +74,7 @@ class PathStyle(MacroElement):
 
     folium's ``style_function`` writes its result with plain ``json.dumps`` (``<`` unescaped) and
     re-renders it as Jinja; here every value is a checked token and the object is written with
-    :func:`accordmap.escape.script_json`.
+    :func:`accordmap.views.escape.script_json`.
     """
 
     _template = Template(
@@ -286,7 +286,7 @@ class EventCircles(MacroElement):
     Each item is ``[lat, lon, radius, style key, popup HTML, name]``; ``name`` (plain text) is the circle's
     accessible name, as :class:`ShapeName` gives other shapes, set as an attribute. The popup is built by
     :func:`popup_html` from escaped parts and the list is written with
-    :func:`~accordmap.escape.script_json`, so data text stays text in the script and in folium's
+    :func:`~accordmap.views.escape.script_json`, so data text stays text in the script and in folium's
     second (Jinja) rendering; Leaflet sets the popup HTML as it is.
     """
 

@@ -8,8 +8,10 @@ import numpy as np
 from markupsafe import Markup
 from accordmap.views import escape
 from accordmap.views.markup import isolate
-from accordmap.views.maps.elements import Attribution, EventCircles, MapControl, View
-from accordmap.views.maps.layers import COORD_DECIMALS, add_panes, checked_style, popup_html, swatch
+from accordmap.views.maps.elements import Attribution, EventCircles, View
+from accordmap.views.maps.layers import (
+    COORD_DECIMALS, LegendEntry, add_legend, add_panes, checked_style, popup_html,
+)
 
 
 # --- conflict events ------------------------------------------------------------------------
@@ -33,7 +35,7 @@ def add_event_places(m: folium.Map, places, *, title: str, credit: str, rules: s
     ``lon``, ``lat`` and the figure columns). A place with events inside the zone is dark; one with
     events only within the edge error is light and dashed. Text from the event file reaches the
     page only escaped: popups through :class:`EventCircles`, the layer's name through
-    :func:`~accordmap.escape.folium_html`.
+    :func:`~accordmap.views.escape.folium_html`.
     """
     add_panes(m)
     group = folium.FeatureGroup(name=escape.folium_html(isolate(title)), show=True)
@@ -54,13 +56,10 @@ def add_event_places(m: folium.Map, places, *, title: str, credit: str, rules: s
                       f"{row.place}: {events} event{'' if high == 1 else 's'}"])
     group.add_child(EventCircles(items, {kind: checked_style(style) for kind, style in EVENT_STYLES.items()}))
     group.add_to(m)
-    legend = Markup("").join(
-        Markup('<div class="row">{}<span>{}</span></div>').format(swatch(EVENT_STYLES[kind], "point"), text)
-        for kind, text in (("inside", "place with events inside the zone"),
-                           ("edge", f"place with events only within {edge_km:g} km of the edge")))
-    MapControl(Markup("<details open><summary>{}</summary>{}<div class=\"note\">Circle size: number of events. "
-                       "Click a circle for its figures. Counted: {}.</div></details>").format(isolate(title), legend, rules),
-                position="bottomright").add_to(m)
+    entries = [LegendEntry("place with events inside the zone", "point", EVENT_STYLES["inside"]),
+               LegendEntry(f"place with events only within {edge_km:g} km of the edge", "point", EVENT_STYLES["edge"])]
+    note = Markup("Circle size: number of events. Click a circle for its figures. Counted: {}.").format(rules)
+    add_legend(m, entries, [note], title=title, position="bottomright")
     Attribution([credit]).add_to(m)
     layer_control_last(m)
     return m

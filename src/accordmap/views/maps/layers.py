@@ -1,19 +1,25 @@
-"""Geometry -> the report's folium map, self-contained and offline.
+"""The public map helpers every folium map of every report is built with, self-contained and offline.
+
+:func:`new_map` (the map with its offline document and panes), :func:`add_layer` (a catalog layer
+with popups, tooltips and names), :func:`add_shape` (a computed zone or any shape), :func:`add_legend`
+(the one legend builder: rows of swatch and label, then notes), :func:`finish` (attribution, layer list
+and the first view, controls first in keyboard order). :func:`accordmap.views.maps.agreement.build_map`
+composes them for an agreement; the comparison and compliance maps use the same helpers.
 
 The map carries its own Leaflet and jQuery (inlined from the ``xstatic-leaflet`` and
 ``xstatic-jquery`` wheels): nothing is requested from the network unless the reader asked for an
 online basemap.
 
-Nothing from the data reaches the map page except through :mod:`accordmap.escape`: folium
+Nothing from the data reaches the map page except through :mod:`accordmap.views.escape`: folium
 pastes popup and tooltip HTML into JavaScript template literals and layer names into the layer
 control's HTML, and renders its scripts a second time as Jinja, so those strings go through
-:func:`~accordmap.escape.folium_html`; the legend and attribution are HTML in
-:func:`~accordmap.escape.js_string`; path styles are checked tokens
-(:func:`~accordmap.escape.css_value`) applied with :func:`~accordmap.escape.script_json`, not
+:func:`~accordmap.views.escape.folium_html`; the legend and attribution are HTML in
+:func:`~accordmap.views.escape.js_string`; path styles are checked tokens
+(:func:`~accordmap.views.escape.css_value`) applied with :func:`~accordmap.views.escape.script_json`, not
 folium's ``style_function`` (whose output folium writes with plain ``json.dumps``). Names from
 data are isolated (``<bdi>``, ``dir="auto"``) so right-to-left text keeps its own direction; text in
 Arabic or Hebrew script is also marked ``lang`` and ``dir="rtl"`` (see :func:`text_lang`). Names written on the map and
-the names of shapes reach their script as JSON (:func:`~accordmap.escape.script_json`) and are set
+the names of shapes reach their script as JSON (:func:`~accordmap.views.escape.script_json`) and are set
 as ``textContent`` and ``aria-label``, never as HTML.
 
 Reading order on the map follows meaning: Leaflet panes (:data:`PANES`) stack areas, then the
@@ -116,7 +122,7 @@ def add_panes(m: folium.Map) -> None:
 
 
 def text_lang(value: object) -> str | None:
-    """``"ar"`` or ``"he"`` for text written in that script only (:func:`accordmap.markup.script_lang`, the
+    """``"ar"`` or ``"he"`` for text written in that script only (:func:`accordmap.views.markup.script_lang`, the
     one rule for the page and the map), else None; a screen reader then reads it with that voice, and
     the text is laid out right to left."""
     return script_lang(None if value is None else str(value))
@@ -283,7 +289,7 @@ def styled_zones(geometry: AgreementGeometry) -> list[tuple[Zone, dict]]:
 
 def zone_label(zone: Zone, approximate: bool = True) -> Markup:
     """The zone's name in the legend and layer list: '(computed, approximate)' when computed from an
-    approximate layer (:func:`accordmap.wording.approximate_provisions`), else '(computed)'."""
+    approximate layer (:func:`accordmap.views.wording.approximate_provisions`), else '(computed)'."""
     return zone_name(zone) + (" (computed, approximate)" if approximate else " (computed)")
 
 
@@ -332,8 +338,13 @@ def add_shape(m: folium.Map, geometry, crs, label: Markup | str, style: dict, *,
     return feature
 
 
-def add_legend(m: folium.Map, entries: list[LegendEntry], notes: list[Markup | str] = ()) -> folium.Map:
-    """The fold-out legend: one row per entry (swatch and label), then the notes."""
+LEGEND_TITLE = Markup("Legend")
+
+
+def add_legend(m: folium.Map, entries: list[LegendEntry], notes: list[Markup | str] = (), *,
+               title: Markup | str = LEGEND_TITLE, position: str = "bottomleft") -> folium.Map:
+    """The fold-out legend: one row per entry (swatch and label), then the notes, under ``title``
+    (plain text, e.g. from data, is isolated). Every legend of every map is built here."""
     rows = Markup("").join(
         # the label in one <span>: the row is a flex box, whose every child would be a separate item
         Markup('<div class="row">{}<span>{}</span></div>').format(
@@ -341,8 +352,10 @@ def add_legend(m: folium.Map, entries: list[LegendEntry], notes: list[Markup | s
         for e in entries)
     rows += Markup("").join(Markup('<div class="note">{}</div>').format(n if isinstance(n, Markup) else isolate(n))
                             for n in notes)
+    summary = title if isinstance(title, Markup) else isolate(title)
     # a disclosure, not a heading: the legend sits in the page's heading outline otherwise
-    elements.MapControl(Markup("<details open><summary>Legend</summary>{}</details>").format(rows)).add_to(m)
+    elements.MapControl(Markup("<details open><summary>{}</summary>{}</details>").format(summary, rows),
+                        position=position).add_to(m)
     return m
 
 

@@ -1,8 +1,8 @@
 """Geometry -> a static map of the report (matplotlib figure, PNG, SVG) for print and slides.
 
-It draws what the interactive map (:func:`accordmap.maps.build_map`) draws, with the same styles:
+It draws what the interactive map (:func:`accordmap.views.maps.agreement.build_map`) draws, with the same styles:
 the agreement's map layers (resolved for the report's ``as_of`` by the caller) in the catalog's
-styles, and the computed zones in :data:`accordmap.maps.ZONE_STYLES`; the names of the layers the catalog
+styles, and the computed zones in :data:`accordmap.views.maps.layers.ZONE_STYLES`; the names of the layers the catalog
 gives a ``label`` (by its priority, order_by and min_zoom, skipping any that would overlap), a legend, a scale bar
 measured in the geometry's metric CRS (UTM), the approximation note and the layers' credits.
 No tiles, no network. Output is deterministic: fixed size and dpi, no dates or random ids.
@@ -275,7 +275,7 @@ def _label_layers(fig: Figure, ax, dataset: Dataset, agreement: models.Agreement
 
 def approximation_note(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> str:
     """The note drawn on the map: which of what it shows is approximate, and by how much, from the layers'
-    accuracy in the catalog (:func:`accordmap.wording.agreement_map_note`); '' when everything is exact."""
+    accuracy in the catalog (:func:`accordmap.views.wording.agreement_map_note`); '' when everything is exact."""
     return wording.agreement_map_note(dataset, agreement, geometry)
 
 
