@@ -19,7 +19,7 @@ from pyproj import CRS
 from accordmap import models
 from accordmap.dataset import Dataset
 from accordmap.models.geography import registry
-from accordmap.models.geography.common import Context, Zone# Zone: importable from here too
+from accordmap.models.geography.common import Context, Zone  # Zone: importable from here too
 
 
 @dataclass
@@ -29,6 +29,9 @@ class AgreementGeometry:
     zones: list[Zone]
     accuracy_km: float | None = None  # the worst typical error of the approximate layers used
     values: dict[str, dict[str, float]] = field(default_factory=dict)  # parameters set, by provision id
+    # what is derived from these zones once and read by many figures: the zones' variants
+    # (accordmap.analysis.uncertainty) and the layers' projected geometry they are computed from
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def describe(self, layers, provision_id: str) -> str:
         """The provision's geography in words, as computed here (overrides and every exception included)."""
@@ -96,51 +99,6 @@ def build_geometry(
 
 
 # --- figures --------------------------------------------------------------------------------
-
-
-def point_positions(frame: gpd.GeoDataFrame, zone: Zone, crs: CRS, edge_km: float = 0.0) -> pd.Series:
-    """Each point's position against the zone, with the frame's index: ``inside`` (in the zone and farther
-    than ``edge_km`` from its boundary), ``edge`` (within ``edge_km`` of the boundary, either side) or
-    ``outside``. With ``edge_km`` 0, a point on the boundary is inside. See :mod:`accordmap.analysis.figures`."""
-    if not edge_km >= 0:
-        raise ValueError(f"edge_km {edge_km!r} is negative (expected 0 or more km)")
-    points = frame.to_crs(crs).geometry.values
-    covered = shapely.covers(zone.geometry, points)
-    position = pd.Series("outside", index=frame.index, dtype=object)
-    position[covered] = "inside"
-    if edge_km:
-        position[shapely.dwithin(zone.geometry.boundary, points, edge_km * 1000)] = "edge"
-    return position
-
-
-def _geography(geometry: AgreementGeometry, zone: Zone):
-    return next(p.geography for p in geometry.agreement.provisions if p.id == zone.provision_id)
-
-
-def zone_accuracy_km(dataset: Dataset, geometry: AgreementGeometry, zone: Zone) -> float | None:
-    """The typical error of the zone's edges: the worst ``accuracy_km`` of the layers its provision's
-    geography reads (along, within, except ...); None when none states one."""
-    accuracies = []
-    for _, _, ref in _geography(geometry, zone).layer_refs():
-        layer = dataset.layers.get(ref.layer) if ref.layer else None
-        if layer is None:  # a series not resolved to a member: the agreement-wide figure
-            return geometry.accuracy_km
-        if layer.accuracy_km:
-            accuracies.append(layer.accuracy_km)
-    return max(accuracies) if accuracies else None
-
-
-def uncertain_boundary_km(dataset: Dataset, geometry: AgreementGeometry, zone: Zone) -> float:
-    """Kilometres of the line a band or corridor is measured from, within the zone (touching its edge
-    counts): the boundary whose error makes the zone's area uncertain (:func:`accordmap.analysis.figures.area_figure`).
-    A zone measured from no line: its whole boundary."""
-    geography = _geography(geometry, zone)
-    along = getattr(geography, geography.MEASURED_FROM) if geography.MEASURED_FROM else None
-    if along is None:
-        return float(zone.geometry.boundary.length) / 1000
-    line = shapely.union_all([part for ref in (along if isinstance(along, list) else [along])
-                              for part in dataset.layer_frame(ref).to_crs(geometry.crs).geometry.values])
-    return float(shapely.intersection(line, shapely.buffer(zone.geometry, 10.0)).length) / 1000
 
 
 def length_inside_km(frame: gpd.GeoDataFrame, zone: Zone, crs: CRS, by: str | None = None) -> dict[str, float]:

@@ -48,10 +48,11 @@ def _area_km2(path) -> shapely.Geometry:
 
 
 def _rounded_to_its_range(shown: str, low: str, high: str, computed_km2: float) -> None:
-    """The shown area is the computed one rounded to the magnitude of its error (README: Figures): a multiple
-    of the power of ten at or below half the shown range, within half of it of the computed figure."""
+    """The shown area is the computed one rounded to what its range supports (docs/method.md: Rounding): a
+    multiple of a tenth of the power of ten at or below the shown range's width, within half a step of the
+    computed figure."""
     value, low_km2, high_km2 = (int(x.replace(",", "")) for x in (shown, low, high))
-    step = 10 ** math.floor(math.log10((high_km2 - low_km2) / 2))
+    step = max(1, 10 ** (math.floor(math.log10(high_km2 - low_km2)) - 1))
     assert value % step == 0 and abs(value - computed_km2) <= step / 2, (shown, low, high, computed_km2)
     assert low_km2 < computed_km2 < high_km2  # the range the lines' error gives brackets the figure
 
@@ -62,12 +63,12 @@ def test_the_ground_that_changed_hands_is_the_independent_shapely_difference(pag
     changed = shapely.difference(before, after).area / 1e6
     text = _text(page)
     line = re.search(r"Ground that changed hands, 17 Sep 2018 to 6 Mar 2020: held on the first date, not on the "
-                     r"second about ([\d,]+) km² \(([\d,]+)–([\d,]+) km²\)", text)
+                     r"second about ([\d,]+) km² \(([\d,]+)–([\d,]+)\)", text)
     assert line, "the figure of ground that changed hands is missing"
     _rounded_to_its_range(*line.group(1, 2, 3), changed)
     for date, title, area in (("17 Sep 2018", "Opposition-held area, 17 Sep 2018 (approximate)", before),
                               ("6 Mar 2020", "Opposition-held area, 6 Mar 2020 (approximate)", after)):
-        held = re.search(rf"Held area on {date} \( {re.escape(title)} \) about ([\d,]+) km² \(([\d,]+)–([\d,]+) km²\)",
+        held = re.search(rf"Held area on {date} \( {re.escape(title)} \) about ([\d,]+) km² \(([\d,]+)–([\d,]+)\)",
                          text)
         assert held, f"the held area on {date} is missing"
         _rounded_to_its_range(*held.group(1, 2, 3), area.area / 1e6)
@@ -80,7 +81,7 @@ def test_the_report_states_the_approximate_geography_and_both_agreements(page):
     assert "lines ±6.3 km (17 Sep 2018) and ±7.6 km (6 Mar 2020)" in text
     for zone in ("15 km deep", "20 km deep"):
         assert re.search(rf"Part of the Demilitarised zone , {zone} no longer held on 6 Mar 2020 about [\d,]+ km² "
-                         r"\([\d,]+–[\d,]+ km²\) = \d+% of the zone", text)
+                         r"\([\d,]+–[\d,]+\) = \d+% of the zone", text)
     assert re.search(r"Overlap of the Demilitarised zone , 20 km deep and the M4 security corridor , 6 km either side "
                      r"about [\d,]+ km²", text)
 

@@ -220,11 +220,15 @@ def test_zone_areas_match_an_independent_computation_from_the_fixture(built):
     expected = _expected_zones()
     assert set(expected) <= set(figures), f"zones missing from the key figures: {set(expected) - set(figures)}"
     for name, km2 in expected.items():
-        match = re.fullmatch(r"about ([\d,]+) km² \((?:±([\d,]+)|error not stated)\)", figures[name])
+        match = re.fullmatch(r"about ([\d,]+) km² \((?:([\d,]+)–([\d,]+)|error not stated)\)", figures[name])
         assert match, f"{name}: {figures[name]!r}"
         shown = int(match.group(1).replace(",", ""))
-        # rounded to its stated error, or (no error: exact layers only) to two significant figures
-        allowed = int(match.group(2).replace(",", "")) if match.group(2) else 10 ** (len(str(round(km2))) - 2)
+        if match.group(2):  # central first, rounded to a tenth of the range's magnitude; the range holds it
+            low, high = (int(g.replace(",", "")) for g in match.group(2, 3))
+            allowed = max(1, 10 ** (len(str(high - low)) - 2))
+            assert low <= km2 <= high, f"{name}: computed {km2:.0f} km² outside the shown range {low}-{high}"
+        else:  # no error: exact layers only, two significant figures
+            allowed = 10 ** (len(str(round(km2))) - 2)
         assert abs(shown - km2) <= allowed, f"{name}: shows {shown} km², computed {km2:.0f} km² (± {allowed})"
     # the exception and the sectors really change the areas (the fixture is drawn so that they do)
     assert expected["Coastal buffer zone, 10 km deep"] < expected["Heavy-weapons line, 15 km deep"] * 10 / 15
@@ -256,7 +260,7 @@ def test_the_comparison_counts_only_ground_held_before_as_no_longer_held(built):
                               _layer("coast_held_2022.geojson"))
     text = text.replace(" ,", ",")
     found = re.search(r"Part of the Separation strip, 4 km wide, 2 km either side no longer held on 1 Jun 2022 about "
-                      r"([\d,]+) km² \(([\d,.]+)–([\d,.]+) km²\) = (\d+)% of the zone", text)
+                      r"([\d,]+) km² \(([\d,.]+)–([\d,.]+)\) = (\d+)% of the zone", text)
     assert found, "the separation strip's lost part is missing"
     low, high = (float(v.replace(",", "")) for v in found.group(2, 3))
     assert low - 1 <= lost.area / 1e6 <= high + 1

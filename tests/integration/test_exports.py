@@ -136,7 +136,7 @@ def test_no_other_files_are_written_beside_the_reports(built):
 
 
 def page_areas(soup: BeautifulSoup) -> list[int]:
-    """The rounded areas the key figures table shows, one per zone ('about 4,000 km² (±1,500)')."""
+    """The rounded central areas the key figures table shows, one per zone ('about 3,600 km² (2,600–4,500)')."""
     row = next(r for r in table_rows(soup, "key-figures") if r[0].startswith("Area"))
     return [int(re.search(r"([\d,]+) km²", cell)[1].replace(",", "")) for cell in row[1:]]
 
@@ -157,7 +157,8 @@ def test_the_geojson_has_the_zones_the_report_shows(built, path):
     assert zones["area_computed_km2"].tolist() == figures_csv["area_computed_km2"].tolist()
     assert set(zones["agreement"]) == {"sochi-2018"} and set(zones["provision"]) == {"p3"}
     assert set(zones["kind"]) == {"band"} and zones["depth_km"].notna().all()
-    assert (zones["accuracy_km"] > 0).all() and zones["lines_as_of"].notna().all()
+    assert zones["error_sources"].str.contains("line-of-contact-2018 ±6.3 km").all() and (zones["variants"] > 1).all()
+    assert (zones["area_computed_low_km2"] < zones["area_computed_km2"]).all() and zones["lines_as_of"].notna().all()
     for geometry in zones.geometry:  # right-hand rule: outer rings counter-clockwise
         for polygon in getattr(geometry, "geoms", [geometry]):
             assert shapely.is_ccw(polygon.exterior)

@@ -66,18 +66,24 @@ def test_brief_has_the_statements_of_putin_erdogan_and_shoigu_with_sources(brief
 def test_brief_key_figures_give_zone_areas_for_both_depths(brief):
     text = text_of(brief)
     assert re.search(r"Demilitarised zone, 15 km deep .*Demilitarised zone, 20 km deep", text)
-    # each area rounded to its error (the 2018 line, about 300 km inside the zone, known to 6.3 km), with that error
-    areas = re.search(r"Area about ([\d,]+) km² \(±([\d,]+)\) about ([\d,]+) km² \(±([\d,]+)\)", text)
-    assert areas, "the zone areas with their error are missing"
-    narrow, narrow_error, wide, wide_error = (int(a.replace(",", "")) for a in areas.groups())
-    assert 3000 <= narrow <= wide <= 5000 and 1000 <= narrow_error <= 2500 and 1000 <= wide_error <= 2500
+    # each area as computed, then the range of its variants (the 2018 line and the held area's own edges moved
+    # within their errors), rounded to what the range supports: within a few per cent of the computed 3,560 and
+    # 4,370 km², each range narrower than ±50 %, and the two zones read differently
+    areas = re.search(r"Area about ([\d,]+) km² \(([\d,]+)–([\d,]+)\) about ([\d,]+) km² \(([\d,]+)–([\d,]+)\)", text)
+    assert areas, "the zone areas with their ranges are missing"
+    n, n_low, n_high, w, w_low, w_high = (int(a.replace(",", "")) for a in areas.groups())
+    assert abs(n - 3560) <= 0.03 * 3560 and abs(w - 4370) <= 0.03 * 4370
+    assert n_low < n < n_high and w_low < w < w_high and (n, n_low, n_high) != (w, w_low, w_high)
+    assert n_high - n_low < 3560 and w_high - w_low < 4370  # narrower than ±50 %
     # the settlement count comes from the fullest places layer, says what it counts and that it is incomplete
-    count = re.search(r"GeoNames populated places \(cities500\) : in the zone (\d+) inside, (\d+) on the edge "
-                      r"\(±6\.3 km\), of 144 in the layer", text)
-    assert count and int(count.group(1)) + int(count.group(2)) > 20, "the settlement count is missing"
+    count = re.search(r"GeoNames populated places \(cities500\) : in the zone ([\d,]+) \(range ([\d,]+)–([\d,]+)\): "
+                      r"([\d,]+) inside in every variant of the zone, ([\d,]+) in some, of 144 in the layer", text)
+    assert count, "the settlement count is missing"
+    central, low, high, every, some = (int(c.replace(",", "")) for c in count.groups())
+    assert every == low and low + some == high and low <= central <= high and central > 5
     assert "villages below about 500 people are absent" in text
-    assert re.search(r"Towns named in the reports \(key places\) : in the zone \d+ inside, \d+ on the edge "
-                     r"\(±6\.3 km\), of 31 in the layer", text)
+    assert re.search(r"Towns named in the reports \(key places\) : in the zone \d+ \(range \d+–\d+\): \d+ inside in "
+                     r"every variant of the zone, \d+ in some, of 31 in the layer", text)
     assert "M4" in text and "km inside" in text
 
 
@@ -92,7 +98,8 @@ def test_map_draws_the_computed_zone_and_credits_the_data(built_reports):
     for credit in ["OCHA", "GeoNames", "Natural Earth", "CC BY-SA 4.0"]:
         assert credit in page
     text = text_of(html)
-    assert "Places inside or on the edge of the" in text and "Saraqib" in text and "on the edge (±6.3 km)" in text
+    assert "Places inside the" in text and "in at least one variant of its boundaries" in text and "Saraqib" in text
+    assert re.search(r"in \d of 9 variants", text)
 
 
 def test_index_links_every_report(built_reports):

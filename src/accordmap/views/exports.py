@@ -23,7 +23,8 @@ import pandas as pd
 from markupsafe import Markup
 from accordmap.analysis import figures
 from accordmap.views.attachments import Attached, File, attach
-from accordmap.geometry import AgreementGeometry, Zone, zone_accuracy_km
+from accordmap.analysis import uncertainty
+from accordmap.geometry import AgreementGeometry, Zone
 from accordmap.dataset import Dataset
 from accordmap.views.markup import HTML
 from accordmap.models.geography import registry
@@ -64,31 +65,36 @@ def _lines_as_of(geometry: AgreementGeometry, dataset: Dataset, zone: Zone) -> s
 #: each kind's distance column (band: depth_km, corridor: half_width_km), from the kinds themselves
 DISTANCE_COLUMNS = [cls.DISTANCE_COLUMN for cls in registry.KINDS.values() if cls.DISTANCE_COLUMN]
 ZONE_COLUMNS = ["agreement", "provision", "label", "name", "kind", *DISTANCE_COLUMNS, "area_km2",
-                "area_low_km2", "area_high_km2", "area_error_km2", "area_computed_km2", "as_of", "lines_as_of",
-                "accuracy_km"]
+                "area_low_km2", "area_high_km2", "area_computed_km2", "area_computed_low_km2", "area_computed_high_km2",
+                "as_of", "lines_as_of", "error_sources", "variants"]
 
 
 def zones_frame(dataset: Dataset, geometry: AgreementGeometry, as_of: dt.date | None = None) -> gpd.GeoDataFrame:
     """One feature per computed zone or corridor, in the metric CRS of the figures. The area columns are
-    the key figures' (:func:`accordmap.analysis.figures.zone_area`: rounded to the error the lines allow, the
-    rounded range, and the computed value to 0.1 km²)."""
+    the key figures' (:func:`accordmap.analysis.figures.zone_area`: the central area and its range rounded to
+    what the range supports, then the three as computed, to 0.1 km²); ``error_sources`` names each boundary
+    moved to make the range, with its error, and ``variants`` how many variants there are
+    (:mod:`accordmap.analysis.uncertainty`)."""
     records = []
     for zone in geometry.zones:
         area = figures.zone_area(dataset, geometry, zone)
         low, high = area.rounded_range
+        variants = uncertainty.zone_variants(dataset, geometry, zone)
         records.append({
             "agreement": geometry.agreement.id, "provision": zone.provision_id, "label": zone.label,
             "name": zone.name, "kind": zone.kind,
             **{column: zone.distance_km if column == registry.KINDS[zone.kind].DISTANCE_COLUMN else None
                for column in DISTANCE_COLUMNS},
-            "area_km2": area.rounded, "area_low_km2": low, "area_high_km2": high, "area_error_km2": area.rounded_error,
-            "area_computed_km2": round(area.km2, 1),
+            "area_km2": area.rounded, "area_low_km2": low, "area_high_km2": high,
+            "area_computed_km2": round(area.km2, 1), "area_computed_low_km2": round(area.low_km2, 1),
+            "area_computed_high_km2": round(area.high_km2, 1),
             "as_of": as_of.isoformat() if as_of else None, "lines_as_of": _lines_as_of(geometry, dataset, zone),
-            "accuracy_km": zone_accuracy_km(dataset, geometry, zone),
+            "error_sources": "; ".join(f"{s.name} ±{s.error_km:g} km" for s in variants.sources) or None,
+            "variants": variants.count,
         })
     frame = pd.DataFrame(records, columns=ZONE_COLUMNS)
-    for column in (*DISTANCE_COLUMNS, "area_low_km2", "area_high_km2", "area_error_km2", "area_computed_km2",
-                   "accuracy_km"):
+    for column in (*DISTANCE_COLUMNS, "area_low_km2", "area_high_km2", "area_computed_km2", "area_computed_low_km2",
+                   "area_computed_high_km2"):
         frame[column] = frame[column].astype("float64")
     return gpd.GeoDataFrame(frame, geometry=[z.geometry for z in geometry.zones], crs=geometry.crs)
 

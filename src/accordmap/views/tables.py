@@ -17,7 +17,7 @@ from accordmap.analysis import status
 from accordmap.views import styles
 from accordmap.views import wording
 from accordmap import models
-from accordmap.geometry import AgreementGeometry, length_inside_km, point_positions
+from accordmap.geometry import AgreementGeometry, length_inside_km
 from accordmap.dataset import Dataset
 from accordmap.views.markup import cite, isolate, table, zone_name
 from accordmap.models import dates
@@ -148,7 +148,7 @@ def _counted_layers(dataset: Dataset, agreement: models.Agreement) -> list[model
 
 def _key_figures(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> list[dict]:
     """Per zone, {(name from data, what): value}: the area, the places of each counted point layer inside
-    and on the edge (:func:`accordmap.analysis.figures.place_count`), and the km of each route inside. Names stay
+    the zone and its variants (:func:`accordmap.analysis.figures.place_count`), and the km of each route inside. Names stay
     apart from the words, for isolation in HTML."""
     line_refs = [ref for p in agreement.provisions if p.geography for ref in p.geography.measured_routes(dataset.layers)]
     records = []
@@ -166,8 +166,9 @@ def _key_figures(dataset: Dataset, agreement: models.Agreement, geometry: Agreem
 
 
 def key_figures_frame(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> pd.DataFrame:
-    """Per zone: the area (computed, rounded to its error, and the rounded range), the places of each counted
-    point layer inside and on the edge (with the layer's size and the edge distance), km of each route inside."""
+    """Per zone: the area (central and range, rounded to what the range supports, and as computed), the
+    places of each counted point layer (central count, inside every variant, inside some, the layer's size,
+    the names), km of each route inside."""
     records = []
     for zone, found in zip(geometry.zones, _key_figures(dataset, agreement, geometry)):
         record: dict[str, object] = {"zone": zone.name}
@@ -175,11 +176,16 @@ def key_figures_frame(dataset: Dataset, agreement: models.Agreement, geometry: A
             if isinstance(value, figures.AreaFigure):
                 low, high = value.rounded_range
                 record.update({"area_km2": value.rounded, "area_low_km2": low, "area_high_km2": high,
-                               "area_error_km2": value.rounded_error, "area_computed_km2": round(value.km2, 1)})
+                               "area_computed_km2": round(value.km2, 1), "area_computed_low_km2": round(value.low_km2, 1),
+                               "area_computed_high_km2": round(value.high_km2, 1)})
             elif isinstance(value, figures.PlaceCount):
-                record.update({f"{name}: count inside": len(value.inside), f"{name}: count on the edge": len(value.edge),
-                               f"{name}: in the layer": value.total, f"{name}: edge km": value.edge_km,
-                               f"{name}: inside": ", ".join(value.inside), f"{name}: on the edge": ", ".join(value.edge)})
+                count = value.figure
+                record.update({f"{name}: count": count.central, f"{name}: count low": count.low,
+                               f"{name}: count high": count.high, f"{name}: in the layer": value.total,
+                               f"{name}: variants": value.variants,
+                               f"{name}: inside every variant": ", ".join(value.inside),
+                               f"{name}: inside some variants": ", ".join(
+                                   f"{n} ({k} of {value.variants})" for n, k in value.some.items())})
             else:
                 record[f"{name}: {what}"] = value
         records.append(record)
@@ -196,16 +202,18 @@ def key_figures_html(dataset: Dataset, agreement: models.Agreement, geometry: Ag
         name, what = key
         values = [record.get(key) for record in found]
         if what == "area":
-            rows.append(["Area", *[v.short_label() if v else "—" for v in values]])
+            rows.append(["Area", *[v.label() if v else "—" for v in values]])
         elif what == "count":
             listed = settlements is None or name != settlements.title  # the fullest layer is counted, not listed
             rows.append([Markup("{}: in the zone").format(isolate(name)),
                          *[v.sentence() + " in the layer" if v else "—" for v in values]])
             if listed:
-                rows.append([Markup("{}: inside").format(isolate(name)), *[_names(v.inside) or "none" for v in values]])
-                if any(v.edge for v in values if v):
-                    rows.append([Markup("{}: on the edge").format(isolate(name)),
-                                 *[_names(v.edge) or "none" for v in values]])
+                rows.append([Markup("{}: inside in every variant").format(isolate(name)),
+                             *[_names(v.inside) or "none" for v in values]])
+                if any(v.some for v in values if v):
+                    rows.append([Markup("{}: inside in some variants").format(isolate(name)),
+                                 *[_names([f"{n} ({k} of {v.variants})" for n, k in v.some.items()]) or "none"
+                                   if v else "—" for v in values]])
         else:
             rows.append([Markup("{}: {}").format(isolate(name), what),
                          *["none" if v is None else f"{v:,}" for v in values]])
@@ -232,29 +240,33 @@ def _figures_method(dataset: Dataset, agreement: models.Agreement, geometry: Agr
     return Markup('<div class="method"><p>{}</p>{}</div>').format(FIGURES_RULES, covers)
 
 
-#: the rounding and edge rules, as the key figures state them (README: "Figures")
+#: the range and rounding rules, as the key figures state them (docs/method.md: "Ranges")
 FIGURES_RULES = (
-    "Areas are rounded to what the lines support: the error is about the length of the line a zone is measured "
-    "from, inside the zone, times that line's typical error, and the area is rounded to the magnitude of that error "
-    "(where no error is stated, to two significant figures). A place within the stated distance (±) of a zone's "
-    "edge, on either side, is on the edge: it may be inside or outside, so it is counted apart, never dropped. "
-    "That distance is the typical error of the zone's layers plus that of the place layer; where none is stated "
-    "(no ±), a place exactly on a boundary counts as inside."
+    "Each figure is computed from the layers as given; the range after it is what the layers' stated errors "
+    "allow. The zone is recomputed with each line it is drawn from moved to either side by its error, and each "
+    "area's own edges moved out or in by theirs (an edge on a more accurate layer, such as a border, by that "
+    "layer's); sourced localities keep the side of the line they were recorded on. The range runs from the "
+    "smallest to the largest of these variants. A place is inside in every variant, inside in some (in how many "
+    "is given) or outside in all. Figures are rounded to what the range supports; where no error is stated, "
+    "areas have two significant figures. The range is not a confidence interval."
 )
 
 
 # --- places in the zone ---------------------------------------------------------------------
 
-POSITION_LABELS = {"inside": "inside", "edge": "on the edge", "outside": "outside"}
+POSITION_LABELS = {"inside": "inside", "some": "in some variants", "outside": "outside"}
 
 
 def places_in_zone_frame(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> pd.DataFrame:
-    """Every place of the agreement's point layers inside or on the edge of the widest zone (see
-    :func:`accordmap.geometry.point_positions`): its ``position`` there and in the narrowest zone of the same
-    provision (``inside``, ``edge`` or ``outside``), the ``edge_km`` used, and its administrative unit (the
-    layer's ``admin_property``; '' without one). Inside first, then on the edge. A place that two of the
-    catalog's places layers both hold (same name and position) is listed once, under the first of them."""
-    columns = ["place", "layer", "position", "narrowest_zone_position", "edge_km", "admin_unit", "lat", "lon"]
+    """Every place of the agreement's point layers inside the widest zone in at least one of its variants
+    (:func:`accordmap.analysis.figures.place_classes`): its ``position`` there (``inside``: in every variant,
+    ``some``, ``outside``), ``variants_in`` of ``variants``, whether the zone as computed holds it
+    (``central``), its position in the narrowest zone of the same provision, and its administrative unit
+    (the layer's ``admin_property``; '' without one). Inside first, then in some variants, most first. A
+    place that two of the catalog's places layers both hold (same name and position) is listed once,
+    under the first of them."""
+    columns = ["place", "layer", "position", "variants_in", "variants", "central", "narrowest_zone_position",
+               "narrowest_zone_variants_in", "admin_unit", "lat", "lon"]
     zone = geometry.outer_zone
     if zone is None:
         return pd.DataFrame(columns=columns)
@@ -267,28 +279,34 @@ def places_in_zone_frame(dataset: Dataset, agreement: models.Agreement, geometry
         if layer.kind != "point":
             continue
         frame = dataset.layer_frame(layer_id)
-        distance = figures.layer_edge_km(dataset, geometry, zone, layer)
-        wide = point_positions(frame, zone, geometry.crs, distance)
-        narrow_position = point_positions(frame, narrow, geometry.crs, distance)
-        for position in ("inside", "edge"):
-            for index, row in frame[(wide == position).to_numpy()].iterrows():
-                place, lat, lon = (str(row[layer.name_property]) if layer.name_property else str(index),
-                                   round(row.geometry.y, 5), round(row.geometry.x, 5))
-                if layer.id in places_layers:
-                    if (place, lat, lon) in listed:
-                        continue  # held by an earlier places layer too
-                    listed.add((place, lat, lon))
-                admin = row.get(layer.admin_property) if layer.admin_property else None
-                records.append({
-                    "place": place,
-                    "layer": layer.title,
-                    "position": position,
-                    "narrowest_zone_position": narrow_position[index],
-                    "edge_km": distance,
-                    "admin_unit": "" if admin is None or pd.isna(admin) else str(admin),
-                    "lat": lat,
-                    "lon": lon,
-                })
+        wide = figures.place_classes(dataset, geometry, zone, layer, frame)
+        narrow_classes = figures.place_classes(dataset, geometry, narrow, layer, frame)
+        narrow_position = narrow_classes.position
+        position = wide.position
+        order = sorted((i for i in range(len(frame)) if position[i] != "outside"),
+                       key=lambda i: (position[i] != "inside", -int(wide.variants_in[i])))
+        for i in order:
+            row = frame.iloc[i]
+            place, lat, lon = (str(row[layer.name_property]) if layer.name_property else str(frame.index[i]),
+                               round(row.geometry.y, 5), round(row.geometry.x, 5))
+            if layer.id in places_layers:
+                if (place, lat, lon) in listed:
+                    continue  # held by an earlier places layer too
+                listed.add((place, lat, lon))
+            admin = row.get(layer.admin_property) if layer.admin_property else None
+            records.append({
+                "place": place,
+                "layer": layer.title,
+                "position": str(position[i]),
+                "variants_in": int(wide.variants_in[i]),
+                "variants": wide.variants,
+                "central": bool(wide.central[i]),
+                "narrowest_zone_position": str(narrow_position[i]),
+                "narrowest_zone_variants_in": int(narrow_classes.variants_in[i]),
+                "admin_unit": "" if admin is None or pd.isna(admin) else str(admin),
+                "lat": lat,
+                "lon": lon,
+            })
     return pd.DataFrame(records, columns=columns)
 
 
@@ -296,29 +314,29 @@ def places_in_zone_html(dataset: Dataset, agreement: models.Agreement, geometry:
     frame = places_in_zone_frame(dataset, agreement, geometry)
     zone = geometry.outer_zone
     if zone is None or frame.empty:
-        return Markup("<p>No mapped place lies inside a computed zone or on its edge.</p>")
+        return Markup("<p>No mapped place lies inside a computed zone in any variant of its boundaries.</p>")
     narrow = min(z.distance_km for z in geometry.zones if z.provision_id == zone.provision_id)
     both = narrow != zone.distance_km  # a band of one depth (min_km == max_km) gets one column
 
-    def label(position: str, distance: float) -> str:
-        return f"on the edge (±{distance:g} km)" if position == "edge" else POSITION_LABELS[position]
+    def label(position: str, variants_in: int, variants: int) -> str:
+        return f"in {variants_in} of {variants} variants" if position == "some" else POSITION_LABELS[position]
 
     heading = admin_heading(dataset, agreement)
-    rows = [[r.place, r.layer, label(r.position, r.edge_km),
-             *([label(r.narrowest_zone_position, r.edge_km)] if both else []),
+    rows = [[r.place, r.layer, label(r.position, r.variants_in, r.variants),
+             *([label(r.narrowest_zone_position, r.narrowest_zone_variants_in, r.variants)] if both else []),
              *([r.admin_unit] if heading else []), f"{r.lat:.5f}, {r.lon:.5f}"] for r in frame.itertuples()]
     counts = Markup("; ").join(
-        Markup("{}: {}").format(isolate(name), figures.count_sentence(
-            int((part.position == "inside").sum()), int((part.position == "edge").sum()), None,
-            float(part.edge_km.iloc[0])))
+        Markup("{}: {} inside in every variant, {} in some").format(
+            isolate(name), int((part.position == "inside").sum()), int((part.position == "some").sum()))
         for name, part in frame.groupby("layer", sort=False))
-    note = Markup('<p class="method">In the {}: {}. A place on the edge lies within the stated distance of the '
-                  "zone's edge, the typical error of the lines the zone is drawn from plus the place layer's own: it "
-                  "may be inside or outside. Places farther out are not listed.</p>").format(zone_name(zone), counts)
+    variants = int(frame["variants"].iloc[0])
+    note = Markup('<p class="method">In the {}: {}. The zone was recomputed {} times with its boundaries moved within '
+                  "their stated errors (see the key figures' note); a place in some variants may be inside or outside. "
+                  "Places outside every variant are not listed.</p>").format(zone_name(zone), counts, variants)
     return table(["Place", "Layer", f"Within {zone.distance_km:g} km", *([f"Within {narrow:g} km"] if both else []),
                   *([heading] if heading else []), "Lat, lon"], rows, "places-in-zone",
-                 caption=Markup("Places inside or on the edge of the {} (text alternative to the map)").format(
-                     zone_name(zone)),
+                 caption=Markup("Places inside the {} in at least one variant of its boundaries (text alternative "
+                                "to the map)").format(zone_name(zone)),
                  row_header=True) + note
 
 

@@ -53,5 +53,5 @@ def test_areas_round_to_two_significant_figures(km2, expected):
 
 
 def test_label_states_the_range_rounded_to_its_error():
-    # error 2,202 km²: rounded to thousands, the range outwards to half thousands (it holds 786.5-4,175.1)
-    assert AreaFigure(2988.9, 786.5, 4175.1).label() == "about 3,000 km² (500–4,500 km²)"
+    # a range 3,389 km² wide: hundreds, the range outwards (it holds 786.5-4,175.1)
+    assert AreaFigure(2988.9, 786.5, 4175.1).label() == "about 3,000 km² (700–4,200)"

@@ -74,10 +74,10 @@ def test_the_places_table_lists_both_layers_once_per_place_with_the_heading_from
         ["South Town", "Towns", ""], ["East Village", "Villages", "Eastshire"]]
     html = re.sub(r"</?bdi>", "", str(tables.places_in_zone_html(dataset, agreement, geometry)))
     assert '<th scope="col" dir="auto">County</th>' in html and "Governorate" not in html
-    assert "Towns: 0 inside, 1 on the edge (±2 km); Villages: 0 inside, 1 on the edge (±2 km)" in html
+    assert "Towns: 0 inside in every variant, 1 in some; Villages: 0 inside in every variant, 1 in some" in html
     # key figures count each layer on its own
     figures = tables.key_figures_frame(dataset, agreement, geometry).set_index("zone")
-    assert figures.loc["Test zone, 4 km deep", ["Towns: count on the edge", "Villages: count on the edge"]].tolist() == [1, 2]
+    assert figures.loc["Test zone, 4 km deep", ["Towns: count high", "Villages: count high"]].tolist() == [1, 2]
 
 
 def test_without_an_admin_property_the_table_has_no_such_column(minimal_data):

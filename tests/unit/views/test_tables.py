@@ -20,32 +20,38 @@ def minimal():
 
 def test_places_in_zone_know_the_narrow_and_the_wide_band(minimal):
     dataset, agreement = minimal
-    # the front line runs along lat 35.2; South Town is about 2.2 km north of it, North Town 55 km. The lines
-    # are known to 2 km: South Town is within 2 km of both bands' edges (1.8 km from the 4 km band's far edge,
-    # 0.2 km beyond the 2 km band), so it is on the edge of both, neither inside nor dropped
+    # the front line runs along lat 35.2, known to 2 km; the held area lies north; South Town is about 2.2 km
+    # north of the line. The 4 km band holds it as computed (0-4 km) and with the line moved 2 km north (2-6 km),
+    # not moved south (-2 to 2 km): 2 of the 3 line positions, each with the held area's own edges moved out,
+    # not, or in: 6 of 9 variants. The 2 km band holds it only with the line moved north: 3 of 9.
     geometry = build_geometry(dataset, agreement)
     frame = tables.places_in_zone_frame(dataset, agreement, geometry)
-    assert frame[["place", "position", "narrowest_zone_position", "edge_km"]].values.tolist() == [
-        ["South Town", "edge", "edge", 2.0]]
+    assert frame[["place", "position", "variants_in", "variants", "central", "narrowest_zone_position",
+                  "narrowest_zone_variants_in"]].values.tolist() == [["South Town", "some", 6, 9, True, "some", 3]]
     html = re.sub(r"</?bdi>", "", str(tables.places_in_zone_html(dataset, agreement, geometry)))
-    assert "Places inside or on the edge of the Test zone, 4 km deep" in html
-    assert "on the edge (±2 km)" in html and "Towns: 0 inside, 1 on the edge (±2 km)" in html
+    assert "Places inside the Test zone, 4 km deep in at least one variant of its boundaries" in html
+    assert "in 6 of 9 variants" in html and "in 3 of 9 variants" in html
+    assert "Towns: 0 inside in every variant, 1 in some" in html
 
 
 def test_key_figures_count_towns_and_road_inside(minimal):
     dataset, agreement = minimal
     geometry = build_geometry(dataset, agreement)
     figures = tables.key_figures_frame(dataset, agreement, geometry).set_index("zone")
-    assert figures.loc["Test zone, 4 km deep", ["Towns: count inside", "Towns: count on the edge"]].tolist() == [0, 1]
-    assert figures.loc["Test zone, 2 km deep", ["Towns: count inside", "Towns: count on the edge"]].tolist() == [0, 1]
-    # North Town (36.5, 35.7) lies on the road, an exact layer (no edge); South Town is about 9 km west of it
-    assert figures.loc["Test corridor, 1 km either side", ["Towns: count inside", "Towns: count on the edge"]].tolist() == [1, 0]
-    # areas: the 4 km band is 218.6 km², its 55 km line known to 2 km: ± about 110 km², so hundreds
-    assert figures.loc["Test zone, 4 km deep", "area_computed_km2"] == pytest.approx(218.6, abs=0.5)
-    assert figures.loc["Test zone, 4 km deep", ["area_km2", "area_low_km2", "area_high_km2"]].tolist() == [200, 100, 350]
+    counts = ["Towns: count", "Towns: count low", "Towns: count high"]
+    assert figures.loc["Test zone, 4 km deep", counts].tolist() == [1, 0, 1]  # South Town, as above
+    assert figures.loc["Test zone, 2 km deep", counts].tolist() == [0, 0, 1]
+    # North Town (36.5, 35.7) lies on the road, an exact layer (one variant); South Town is about 9 km west of it
+    assert figures.loc["Test corridor, 1 km either side", counts].tolist() == [1, 1, 1]
+    # areas: the 4 km band is 218.6 km² as computed; the line moved 2 km and the held area's edges by 2 km give
+    # 202.5-261.5 km² (the held area is a box: the moved line and the moved edges meet at its corners)
+    row = figures.loc["Test zone, 4 km deep"]
+    assert row["area_computed_km2"] == pytest.approx(218.6, abs=0.5)
+    assert row["area_computed_low_km2"] < 218.6 < row["area_computed_high_km2"]
+    assert row[["area_km2", "area_low_km2", "area_high_km2"]].tolist() == [219, 202, 262]  # width 59: units
     html = re.sub(r"</?bdi>", "", str(tables.key_figures_html(dataset, agreement, geometry)))
-    assert "about 200 km² (±100)" in html and "about 180 km² (error not stated)" in html
-    assert "0 inside, 1 on the edge (±2 km), of 2 in the layer" in html
+    assert "about 219 km² (202–262)" in html and "about 180 km² (error not stated)" in html
+    assert "1 (range 0–1): 0 inside in every variant of the zone, 1 in some, of 2 in the layer" in html
     assert "1 inside, of 2 in the layer" in html
 
 

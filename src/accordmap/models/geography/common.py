@@ -75,14 +75,31 @@ class Zone:
 
 @dataclass
 class Context:
-    """The agreement's layers as the kinds compute with them: in ``crs``, each reference's union."""
+    """The agreement's layers as the kinds compute with them: in ``crs``, each reference's union.
+
+    ``displace`` (None: the layers as given) returns a reference's geometry moved within its error: how the
+    uncertainty model (:mod:`accordmap.analysis.uncertainty`) recomputes a zone from its boundaries' variants
+    with the kind's own :meth:`GeographyBase.zones`. ``cache`` keeps each reference's projected union; contexts
+    of one agreement may share it."""
 
     dataset: Any  # accordmap.dataset.Dataset
     crs: Any  # pyproj.CRS, metric
     accuracies: list[float] = field(default_factory=list)  # typical errors of the approximate layers used
+    displace: Callable[[LayerRef, Any], Any] | None = None
+    cache: dict = field(default_factory=dict)
+
+    def geometry(self, ref: LayerRef):
+        """One reference's features, as one geometry in the metric CRS (as given, never displaced)."""
+        import shapely
+
+        key = (ref.layer, ref.series, repr(ref.where))
+        if key not in self.cache:
+            self.cache[key] = shapely.union_all(self.dataset.layer_frame(ref).to_crs(self.crs).geometry.values)
+        return self.cache[key]
 
     def union(self, refs: LayerRef | list[LayerRef] | None):
-        """The union of the referenced features in the metric CRS (None: no reference)."""
+        """The union of the referenced features in the metric CRS (None: no reference), each displaced
+        by ``displace`` when one is given."""
         import shapely
 
         refs = as_list(refs)
@@ -93,7 +110,8 @@ class Context:
             accuracy = self.dataset.layers[ref.layer].accuracy_km
             if accuracy:
                 self.accuracies.append(accuracy)
-            parts.extend(self.dataset.layer_frame(ref).to_crs(self.crs).geometry.values)
+            shape = self.geometry(ref)
+            parts.append(self.displace(ref, shape) if self.displace is not None else shape)
         return shapely.union_all(parts)
 
 
