@@ -40,9 +40,9 @@ test-integration: env
 test-e2e: env e2e-tools
 	$(BIN)/python -m pytest tests/e2e
 
-## Lint: ruff over src/, tests/ and benchmarks/ (configured in pyproject.toml)
+## Lint: ruff over src/, tests/, benchmarks/ and docs/ (configured in pyproject.toml)
 lint: env
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
 
 # axe-core for the accessibility tests, from the npm registry at the version tests/e2e/package-lock.json pins
 e2e-tools: tests/e2e/node_modules/.package-lock.json

@@ -2,6 +2,7 @@
 
 import pytest
 import shapely
+from accordmap.models.geography.common import Context
 
 from accordmap.geometry import build_geometry, length_inside_km
 
@@ -20,8 +21,8 @@ def test_sochi_zone_is_computed_at_15_and_20_km_and_by_sector(sochi_geometry):
         ("p3", "band", 15.0), ("p3", "band", 20.0), ("p3", "band", 20.0)]
     assert [z.name for z in sochi_geometry.zones] == [
         "Demilitarised zone, 15 km deep", "Demilitarised zone, 20 km deep",
-        "Demilitarised zone, 15 km in Idleb governorate, 20 km in Hama governorate "
-        "(sector depths reported by the NFL, Enab Baladi 9 Oct 2018)"]
+        "Demilitarised zone, 15 km in Idleb governorate, 20 km in Hama governorate, 20 km elsewhere "
+        "(elsewhere the agreed maximum; sector depths reported by the NFL, Enab Baladi 9 Oct 2018)"]
 
 
 def test_sochi_sector_zone_is_15_km_deep_in_idleb_and_20_km_in_hama(dataset, sochi_geometry):
@@ -31,13 +32,21 @@ def test_sochi_sector_zone_is_15_km_deep_in_idleb_and_20_km_in_hama(dataset, soc
     narrow, wide, sector = (z.geometry for z in sochi_geometry.zones)
     for name, depth, band in (("Idleb", 15, narrow), ("Hama", 20, wide)):
         part = sector.intersection(governorates[name])
-        points = shapely.points(shapely.get_coordinates(part))
+        # inside the governorate (100 m in: its border with the next part, 20 km deep, is shared)
+        points = shapely.points(shapely.get_coordinates(sector.intersection(governorates[name].buffer(-100))))
         assert shapely.distance(points, line).max() / 1000 <= depth + 0.05
         # in each governorate, the sector zone is the band of that sector's depth there
         expected = band.intersection(governorates[name])
         assert part.symmetric_difference(expected).area < 1e-6 * expected.area, name
-    # nothing of the sector zone lies outside the two governorates
-    assert sector.difference(shapely.union(governorates["Idleb"], governorates["Hama"])).area < 1.0
+    # outside the two governorates (Aleppo, Latakia) no part drops out: it is the band at the agreed maximum there
+    outside = shapely.union(governorates["Idleb"], governorates["Hama"])
+    rest, expected = sector.difference(outside), wide.difference(outside)
+    assert expected.area > 100e6 and rest.symmetric_difference(expected).area < 1e-6 * expected.area
+    # and the sector zone is the sum of its parts
+    band = next(p for p in dataset.agreements["sochi-2018"].provisions if p.id == "p3").geography
+    parts = band.sector_parts(Context(dataset, crs))
+    assert [label for label, _, _ in parts] == ["Idleb governorate", "Hama governorate", "elsewhere"]
+    assert sum(part.area for _, _, part in parts) == pytest.approx(sector.area, rel=1e-9)
 
 
 def test_zone_lies_inside_the_opposition_held_area(dataset, sochi_geometry):
@@ -72,7 +81,8 @@ def test_sochi_zone_areas_match_the_sanity_check_of_the_control_layer(sochi_geom
 
 def test_depth_overrides_replace_the_agreed_depths(dataset, sochi):
     geometry = build_geometry(dataset, sochi, zone_min_km=10, zone_max_km=25)
-    assert [z.distance_km for z in geometry.zones] == [10, 25, 20]  # the sector depths are the source's
+    # the sector depths are the source's; elsewhere follows the agreed maximum, here overridden: 25 km
+    assert [z.distance_km for z in geometry.zones] == [10, 25, 25]
 
 
 def test_scoped_parameters_replace_one_provisions_depth(dataset, sochi):

@@ -45,16 +45,21 @@ def changed_hands(
     line_after: shapely.Geometry | None = None,
     error_before_km: float | None = None,
     error_after_km: float | None = None,
+    known: shapely.Geometry | None = None,
 ) -> AreaFigure:
     """Ground held at the first date and no longer at the second (metric CRS geometries).
 
     Low bound: what changed hands even if every point within a line's error of it had been
-    classed the other way; high bound: the changed ground plus every point of the earlier area
-    within a line's error of either line.
+    classed the other way, plus the changed ground inside ``known`` (the area the sourced
+    localities that changed hands span: :meth:`Comparison.changed_span`), which the lines' error
+    cannot take back; high bound: the changed ground plus every point of the earlier area within a
+    line's error of either line.
     """
     changed = shapely.difference(held_before, held_after)
     uncertain = shapely.union(_band(line_before, error_before_km), _band(line_after, error_after_km))
     low = shapely.difference(changed, uncertain)
+    if known is not None and not known.is_empty:
+        low = shapely.union(low, shapely.intersection(changed, known))
     high = shapely.union(changed, shapely.intersection(uncertain, held_before))
     return AreaFigure(_km2(changed), _km2(low), _km2(high))
 
@@ -157,14 +162,32 @@ class Comparison:
         """Held on the earlier date, no longer on the later (changed_hands)."""
         s = self.shapes
         return changed_hands(s["held_before"], s["held_after"], s["line_before"], s["line_after"],
-                                        self.before.line.layer.accuracy_km, self.after.line.layer.accuracy_km)
+                             self.before.line.layer.accuracy_km, self.after.line.layer.accuracy_km,
+                             known=self.changed_span(s["held_before"], s["held_after"]))
 
     @functools.cached_property
     def gained(self) -> AreaFigure:
         """Held on the later date and not on the earlier."""
         s = self.shapes
         return changed_hands(s["held_after"], s["held_before"], s["line_after"], s["line_before"],
-                                        self.after.line.layer.accuracy_km, self.before.line.layer.accuracy_km)
+                             self.after.line.layer.accuracy_km, self.before.line.layer.accuracy_km,
+                             known=self.changed_span(s["held_after"], s["held_before"]))
+
+    def changed_span(self, first: shapely.Geometry, second: shapely.Geometry) -> shapely.Geometry:
+        """The area the sourced localities that changed hands from ``first`` to ``second`` span: the convex hull
+        of those whose control changed (both dates known) and that lie in ``first``'s area and outside
+        ``second``'s (empty with fewer than three, or without a localities series). docs/method.md says why."""
+        found = self.localities()
+        if found is None or found[0].empty:
+            return shapely.Polygon()
+        name = self.dataset.catalog.localities_series
+        layer = self.dataset.resolve(name, self.before.date).layer
+        frame = self.dataset.layer_frame(layer.id).set_index(layer.id_property)
+        points = gpd.GeoSeries(frame.loc[found[0].index, "geometry"], crs=4326).to_crs(self.crs).values
+        moved = points[shapely.covers(first, points) & ~shapely.covers(second, points)]
+        if len(moved) < 3:
+            return shapely.Polygon()
+        return shapely.convex_hull(shapely.multipoints(moved))
 
     def zone_taken(self) -> list[tuple[object, AreaFigure, float]]:
         """For each zone of the base agreement: the part held on the earlier date and outside the held area on the

@@ -44,7 +44,8 @@ def _check_zones_once(file: str, doc: YamlDoc, agreement: models.Agreement, data
         geo = provision.geography
         if not getattr(geo, "sectors", None):
             continue
-        for number, part in enumerate(geo.sector_parts(Context(dataset, geometry.crs))):
+        parts = geo.sector_parts(Context(dataset, geometry.crs), geometry.values.get(provision.id, {}).get("max_km"))
+        for number, (_, _, part) in enumerate(parts[:len(geo.sectors)]):  # the part elsewhere may be empty
             if part.is_empty or part.area == 0:
                 sector = geo.sectors[number]
                 loc = ("provisions", index, "geography", "sectors", number)
@@ -60,7 +61,9 @@ def _check_zones_once(file: str, doc: YamlDoc, agreement: models.Agreement, data
         geo = agreement.provisions[index].geography
         loc = ("provisions", index, "geography")
         fix = "check along, within" + (", except" if getattr(geo, "except_", None) else "") + " and the layers' coordinates"
-        if zone.description and getattr(geo, "sectors", None) and zone.description == geo.sectors_text():
+        max_km = geometry.values.get(zone.provision_id, {}).get("max_km")
+        if zone.description and getattr(geo, "sectors", None) and zone.description in (
+                geo.sectors_text(max_km, True), geo.sectors_text(max_km, False)):
             message = (f"the band by sector comes out empty: no sector's area lies within its depth of "
                        f"{ref_text(geo.along)} inside the band's area (expected sectors along the line; {fix})")
         elif geo.within is not None and _apart(dataset, geo):

@@ -110,6 +110,7 @@ SECTORS = [{"within": {"layer": "regions", "where": {"region": "west"}}, "depth_
 
 def test_sectors_give_each_part_of_the_line_its_own_depth():
     narrow, wide, by_sector = zones(band(within="held", min_km=15, max_km=20, sectors=SECTORS, sectors_note="as reported"))
+    # the sectors cover the whole band: no part elsewhere, and the name says none
     assert by_sector.name == "Zone, 15 km in the west, 20 km in the east (as reported)"
     assert by_sector.area_km2 == pytest.approx(50 * 15 + 50 * 20, rel=1e-6)
     west, east = (by_sector.geometry.intersection(box_km(x0, -60, x1, 60)) for x0, x1 in ((-10, 50), (50, 110)))
@@ -118,6 +119,22 @@ def test_sectors_give_each_part_of_the_line_its_own_depth():
     assert inner_west.bounds[3] == pytest.approx(15 * KM) and inner_east.bounds[3] == pytest.approx(20 * KM)
     # beside the zones at the agreed depths, which it does not replace
     assert (narrow.area_km2, wide.area_km2) == pytest.approx((1500, 2000), rel=1e-6)
+
+
+def test_the_part_outside_every_sector_keeps_a_depth_and_the_parts_add_up():
+    """One sector (the west, 15 km): the east has no sector depth, so it gets sectors_default_km (12 km), or
+    without it the agreed maximum (20 km); the zone is the sum of its parts, and its name says which has which."""
+    west = [{"within": {"layer": "regions", "where": {"region": "west"}}, "depth_km": 15, "label": "the west"}]
+    by_default = zones(band(within="held", min_km=15, max_km=20, sectors=west))[-1]
+    assert by_default.name == "Zone, 15 km in the west, 20 km elsewhere (elsewhere the agreed maximum)"
+    assert by_default.area_km2 == pytest.approx(50 * 15 + 50 * 20, rel=1e-6)
+    geography = band(within="held", min_km=15, max_km=20, sectors=west, sectors_default_km=12)
+    by_sector = zones(geography)[-1]
+    assert by_sector.name == "Zone, 15 km in the west, 12 km elsewhere"
+    parts = geography.sector_parts(Context(DATA, UTM))
+    assert [(label, depth) for label, depth, _ in parts] == [("the west", 15), ("elsewhere", 12)]
+    assert [part.area / 1e6 for _, _, part in parts] == pytest.approx([50 * 15, 50 * 12], rel=1e-6)
+    assert by_sector.area_km2 == pytest.approx(sum(part.area for _, _, part in parts) / 1e6, rel=1e-9)
 
 
 def test_sectors_are_cut_by_except_too():

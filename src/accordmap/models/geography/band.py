@@ -48,6 +48,8 @@ class BandGeography(GeographyBase):
     max_km: Distance
     sectors: list[Sector] = Field([], description="depths by sector of the line (one more zone)")
     sectors_note: str | None = Field(None, description="where the sector depths come from, shown with them")
+    sectors_default_km: Distance | None = Field(None, description="the depth of the parts of the band outside every "
+                                                                  "sector (default: max_km), stated with the sectors")
 
     REFS: ClassVar[dict[str, str | None]] = {"along": "line", "within": "area", "except_": "area"}
     PARAMETERS: ClassVar[dict[str, str]] = {"min_km": "depth of the narrower zone, km", "max_km": "depth of the wider zone, km"}
@@ -71,6 +73,9 @@ class BandGeography(GeographyBase):
                              "the line, or side: both for a zone either side of it)")
         if self.sectors_note and not self.sectors:
             raise ValueError("sectors_note is given but there are no sectors (expected sectors, or no sectors_note)")
+        if self.sectors_default_km is not None and not self.sectors:
+            raise ValueError("sectors_default_km is given but there are no sectors (expected sectors, or no "
+                             "sectors_default_km)")
         return self
 
     @property
@@ -109,11 +114,21 @@ class BandGeography(GeographyBase):
             return f"{2 * depth_km:g} km wide, {depth_km:g} km either side"
         return f"{depth_km:g} km deep"
 
-    def sectors_text(self) -> str:
-        """'15 km in Idleb governorate, 20 km in Hama governorate (sector depths reported by ...)'."""
+    def elsewhere_km(self, max_km: float | None = None) -> float:
+        """The depth of the band where no sector applies: ``sectors_default_km``, else the wider depth."""
+        return self.sectors_default_km or max_km or self.max_km
+
+    def sectors_text(self, max_km: float | None = None, elsewhere: bool = True) -> str:
+        """'15 km in Idleb governorate, 20 km in Hama governorate, 20 km elsewhere (elsewhere the agreed maximum;
+        sector depths reported by ...)'; without ``elsewhere`` (the sectors cover the whole band), no such part."""
         either = " either side" if self.both_sides else ""
         text = ", ".join(f"{s.depth_km:g} km{either} in {s.label}" for s in self.sectors)
-        return f"{text} ({self.sectors_note})" if self.sectors_note else text
+        notes = [self.sectors_note] if self.sectors_note else []
+        if elsewhere:
+            text += f", {self.elsewhere_km(max_km):g} km{either} elsewhere"
+            if self.sectors_default_km is None:
+                notes.insert(0, "elsewhere the agreed maximum")
+        return f"{text} ({'; '.join(notes)})" if notes else text
 
     def zones(self, provision_id: str, context: Context, values: Mapping[str, float]) -> list[Zone]:
         import shapely
@@ -125,19 +140,34 @@ class BandGeography(GeographyBase):
             shape = cut(shapely.buffer(line, depth * 1000, quad_segs=16), within, excepted)
             zones.append(Zone(provision_id, self.label, "band", depth, shape, self.depth_text(depth)))
         if self.sectors:
-            shape = shapely.union_all(self.sector_parts(context))
-            deepest = max(s.depth_km for s in self.sectors)
-            zones.append(Zone(provision_id, self.label, "band", deepest, shape, self.sectors_text()))
+            parts = self.sector_parts(context, values.get("max_km"))
+            rest = parts[-1][2]
+            elsewhere = not (rest.is_empty or rest.area == 0)
+            parts = parts if elsewhere else parts[:-1]
+            shape = shapely.union_all([part for _, _, part in parts])
+            deepest = max(depth for _, depth, _ in parts)
+            zones.append(Zone(provision_id, self.label, "band", deepest, shape,
+                              self.sectors_text(values.get("max_km"), elsewhere)))
         return zones
 
-    def sector_parts(self, context: Context) -> list:
-        """Each sector's part of the zone: within its depth of the line, inside its area and the band's."""
+    def sector_parts(self, context: Context, max_km: float | None = None) -> list[tuple[str, float, object]]:
+        """The parts of the band by sector, each ``(label, depth_km, shape)``: each sector's part (within its depth
+        of the line, inside its area and the band's), then the part outside every sector, at
+        :meth:`elsewhere_km` (labelled 'elsewhere'), so that no part of the band drops out."""
         import shapely
 
         line = context.union(self.along)
         within, excepted = context.union(self.within), context.union(self.except_)
-        return [cut(shapely.intersection(shapely.buffer(line, s.depth_km * 1000, quad_segs=16), context.union(s.within)),
-                    within, excepted) for s in self.sectors]
+        parts = []
+        for s in self.sectors:
+            area = context.union(s.within)
+            parts.append((s.label, s.depth_km, cut(shapely.intersection(
+                shapely.buffer(line, s.depth_km * 1000, quad_segs=16), area), within, excepted)))
+        covered = shapely.union_all([context.union(s.within) for s in self.sectors])
+        depth = self.elsewhere_km(max_km)
+        rest = cut(shapely.difference(shapely.buffer(line, depth * 1000, quad_segs=16), covered), within, excepted)
+        parts.append(("elsewhere", depth, rest))
+        return parts
 
     # --- words --------------------------------------------------------------------------------
 
@@ -156,6 +186,6 @@ class BandGeography(GeographyBase):
         text += "."
         if self.sectors:
             areas = "; ".join(f"{s.label}: {refs_text(s.within, layers)}" for s in self.sectors)
-            text += (f" By sector: {self.sectors_text()} ({areas}); the part of the band outside every sector "
-                     "has no sector depth.")
+            text += (f" By sector: {self.sectors_text((values or {}).get('max_km'))} ({areas}); elsewhere is the "
+                     "part of the band outside every sector.")
         return text
