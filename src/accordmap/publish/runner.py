@@ -291,15 +291,20 @@ class LocalExecutor:
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
 
     def start(self, jobs: int, data_dir: Path | str | None = None) -> None:
-        """Start the worker processes for ``jobs`` jobs now (no more than ``workers``), each warming up on
-        ``data_dir``; :meth:`run` uses them. Returns at once."""
+        """Start the worker processes for ``jobs`` jobs (no more than ``workers``), each warming up on
+        ``data_dir``; :meth:`run` uses them. Returns at once.
+
+        Only as many start now as leave one processor to the caller, which checks the data meanwhile (on
+        2 cores: one), so a build refused for bad data takes about as long as ``accordmap check``; the
+        others start with the first jobs (:meth:`run`)."""
         if self._pool is not None or jobs < 1:
             return
         count = min(self.workers, jobs)
         self._pool = concurrent.futures.ProcessPoolExecutor(
             max_workers=count, mp_context=multiprocessing.get_context("spawn"),
             initializer=warm, initargs=(str(data_dir) if data_dir else None,))
-        for _ in range(count):  # a spawn-context pool starts a process per submit while none is idle
+        early = max(1, min(count, (os.cpu_count() or 1) - 1))
+        for _ in range(early):  # a spawn-context pool starts a process per submit while none is idle
             self._pool.submit(_started)
 
     def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Result]]:

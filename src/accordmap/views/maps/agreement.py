@@ -8,6 +8,7 @@ import geopandas as gpd
 import shapely
 import shapely.ops
 from markupsafe import Markup
+from accordmap.analysis import figures, uncertainty
 from accordmap.views import wording
 from accordmap import models
 from accordmap.geometry import AgreementGeometry
@@ -57,15 +58,16 @@ def build_map(
     approximate = wording.approximate_provisions(dataset, agreement)  # zones computed from approximate layers
     for zone, style in styled_zones(geometry):
         inputs = Markup(", ").join(isolate(layers[r].title) for r in zone_inputs(agreement, zone.provision_id))
-        area = f"{zone.area_km2:,.0f} km²"
+        area = figures.zone_area(dataset, geometry, zone).label()  # central (range), as the key figures give it
+        sources = uncertainty.zone_variants(dataset, geometry, zone).sources
         add_shape(m, zone.geometry, geometry.crs, zone_label(zone, zone.provision_id in approximate), style,
                   name=zone.name, tooltip_text=Markup("{}: {}").format(zone_name(zone), area),
                   popup_rows=[
                       ("area", area),
                       ("computed from", inputs),
                       ("defined as", geometry.describe(layers, zone.provision_id)),
-                      ("accuracy", f"approximate: boundaries ±{geometry.accuracy_km:g} km typical"
-                       if geometry.accuracy_km and zone.provision_id in approximate else None),
+                      ("range from", "; ".join(f"{layers[s.layer_id].title}{' (own edges)' if s.kind == 'area' else ''} "
+                                               f"±{s.error_km:g} km" for s in sources) or None),
                   ])
 
     notes = list(zone_definitions(geometry, layers))
