@@ -23,9 +23,6 @@ from accordmap.analysis import uncertainty
 from accordmap.geometry import AgreementGeometry, Zone
 
 
-POSITIONS = ("inside", "some", "outside")  # a place in every variant of the zone, in some, in none
-
-
 def round_area(km2: float) -> int:
     """Two significant figures, never finer than 10 km²: for an area whose error is not stated."""
     if not math.isfinite(km2) or km2 <= 0:
@@ -158,17 +155,20 @@ def zone_area(dataset: Dataset, geometry: AgreementGeometry, zone: Zone) -> Area
     return AreaFigure(zone.area_km2, float(areas.min()), float(areas.max()))
 
 
-def place_classes(dataset: Dataset, geometry: AgreementGeometry, zone: Zone, layer: models.Layer,
-                  frame: pd.DataFrame | None = None) -> uncertainty.Classes:
-    """Each point of ``layer`` against the zone's variants: the one classification every report and export uses."""
-    frame = dataset.layer_frame(layer.id) if frame is None else frame
-    return uncertainty.point_classes(frame, uncertainty.zone_variants(dataset, geometry, zone), geometry.crs)
+def place_classes(dataset: Dataset, geometry: AgreementGeometry, zone: Zone, layer: models.Layer) -> uncertainty.Classes:
+    """Each point of ``layer`` (in the order of its frame) against the zone's variants: the one classification
+    every report and export uses, computed once per geometry, zone and layer (kept in ``geometry.cache``)."""
+    key = ("classes", geometry.zones.index(zone), layer.id)
+    if key not in geometry.cache:
+        geometry.cache[key] = uncertainty.point_classes(
+            dataset.layer_frame(layer.id), uncertainty.zone_variants(dataset, geometry, zone), geometry.crs)
+    return geometry.cache[key]
 
 
 def place_count(dataset: Dataset, geometry: AgreementGeometry, zone: Zone, layer: models.Layer) -> PlaceCount:
     """Which points of a point layer are inside the zone as computed, inside every variant and inside some."""
     frame = dataset.layer_frame(layer.id)
-    classes = place_classes(dataset, geometry, zone, layer, frame)
+    classes = place_classes(dataset, geometry, zone, layer)
     names = frame[layer.name_property].astype(str) if layer.name_property else pd.Series(frame.index.astype(str),
                                                                                            index=frame.index)
     names = names.to_numpy()

@@ -42,7 +42,7 @@ from accordmap.models.geography.common import Context, GeographyBase
 from accordmap.models.terms import UNKNOWN_CONTROL
 
 __all__ = ["LOCALITY_KM", "SHARED_M", "MAX_FULL", "ErrorSource", "ZoneVariants", "zone_variants",
-           "point_classes", "Classes"]
+           "variant_signs", "point_classes", "Classes"]
 
 LOCALITY_KM = 1.0  # a sourced locality's point and the ground within this distance keep their side (method choice)
 SHARED_M = 100.0  # an area's edge within this distance of a line of the zone is that line
@@ -61,7 +61,19 @@ class ErrorSource:
 
     @property
     def name(self) -> str:
+        """'line-of-contact-2018', 'opposition-held-2018 (own edges)': by layer id, for exports."""
         return self.layer_id if self.kind == "line" else f"{self.layer_id} (own edges)"
+
+
+def variant_signs(count: int) -> list[tuple[int, ...]]:
+    """How each of ``count`` sources moves in each variant (-1, 0, +1), the central one first: every
+    combination up to :data:`MAX_FULL` sources; beyond, each source alone and every corner."""
+    if count <= MAX_FULL:
+        combos = list(itertools.product((0, -1, 1), repeat=count))
+    else:
+        axes = [tuple(s if i == j else 0 for i in range(count)) for j in range(count) for s in (-1, 1)]
+        combos = [(0,) * count, *axes, *itertools.product((-1, 1), repeat=count)]
+    return list(dict.fromkeys(combos))
 
 
 @dataclass
@@ -71,6 +83,7 @@ class _AreaPlan:
     own_band: object | None  # the ground within each own edge's error of it: what moving them adds or takes
     keep_in: object | None  # ground around sourced localities inside the area as given
     keep_out: object | None  # ... and outside it
+    localities: str | None = None  # the title of the localities layer that gave keep_in and keep_out
 
 
 @dataclass
@@ -78,15 +91,6 @@ class _Plan:
     sources: list[ErrorSource]
     lines: dict[str, object]  # line layer id -> its geometry as given
     areas: dict[str, _AreaPlan] = field(default_factory=dict)
-
-    def signs(self) -> list[tuple[int, ...]]:
-        n = len(self.sources)
-        if n <= MAX_FULL:
-            combos = list(itertools.product((0, -1, 1), repeat=n))
-        else:
-            axes = [tuple(s if i == j else 0 for i in range(n)) for j in range(n) for s in (-1, 1)]
-            combos = [(0,) * n, *axes, *itertools.product((-1, 1), repeat=n)]
-        return list(dict.fromkeys(combos))  # the central one first
 
 
 @dataclass(frozen=True)
@@ -109,8 +113,8 @@ class ZoneVariants:
         return len(self.shapes)
 
 
-def _localities(dataset: Dataset, area: models.Layer) -> gpd.GeoDataFrame | None:
-    """The sourced localities of the date ``area`` describes (None: the catalog has none for that day)."""
+def _localities(dataset: Dataset, area: models.Layer) -> models.Layer | None:
+    """The layer of sourced localities of the date ``area`` describes (None: the catalog has none for that day)."""
     series = dataset.catalog.localities_series
     if not series or not area.as_of or len(str(area.as_of)) != 10:
         return None
@@ -119,9 +123,7 @@ def _localities(dataset: Dataset, area: models.Layer) -> gpd.GeoDataFrame | None
     except ValueError:
         return None
     member = dataset.resolve(series, day).layer
-    if str(member.as_of) != str(area.as_of):
-        return None
-    return dataset.layer_frame(member.id)
+    return member if str(member.as_of) == str(area.as_of) else None
 
 
 def _plan(dataset: Dataset, context: Context, geography: GeographyBase, accurate: Sequence[models.Layer]) -> _Plan:
@@ -165,7 +167,8 @@ def _plan(dataset: Dataset, context: Context, geography: GeographyBase, accurate
         if own_edges:
             sources.append(ErrorSource(layer.id, "area", max(e for _, e in own_edges)))
         keep_in = keep_out = None
-        localities = _localities(dataset, layer) if (shared or own_edges) else None
+        member = _localities(dataset, layer) if (shared or own_edges) else None
+        localities = dataset.layer_frame(member.id) if member is not None else None
         if localities is not None and not localities.empty:
             if "control" in localities:  # a locality whose holder is not established constrains nothing
                 localities = localities[localities["control"] != UNKNOWN_CONTROL]
@@ -175,7 +178,9 @@ def _plan(dataset: Dataset, context: Context, geography: GeographyBase, accurate
             keep_in = shapely.union_all(shapely.buffer(points[inside], radius)) if inside.any() else None
             keep_out = shapely.union_all(shapely.buffer(points[~inside], radius)) if (~inside).any() else None
         own_band = shapely.union_all([shapely.buffer(edge, error * 1000) for edge, error in own_edges]) if own_edges else None
-        plan.areas[layer.id] = _AreaPlan(shared, own_edges, own_band, keep_in, keep_out)
+        constrained = keep_in is not None or keep_out is not None
+        plan.areas[layer.id] = _AreaPlan(shared, own_edges, own_band, keep_in, keep_out,
+                                         member.title if constrained else None)
     return plan
 
 
@@ -228,20 +233,13 @@ def zone_variants(dataset: Dataset, geometry: AgreementGeometry, zone: Zone) -> 
         plan = _plan(dataset, context, geography, _accurate_layers(dataset, geometry))
         values = geometry.values.get(zone.provision_id, {})
         central = [z for z in geometry.zones if z.provision_id == zone.provision_id]
-        signs = plan.signs()
+        signs = variant_signs(len(plan.sources))
         shapes: list[list[object]] = [[z.geometry for z in central]]
         for combo in signs[1:]:
             variant = Context(dataset, geometry.crs, displace=_displacer(plan, combo), cache=context.cache)
             found = geography.zones(zone.provision_id, variant, values)
             shapes.append([shapely.make_valid(z.geometry) for z in found])
-        constrained = next((dataset.layers[ref.layer] for _, _, ref in geography.layer_refs()
-                            if (area := plan.areas.get(ref.layer)) is not None
-                            and (area.keep_in is not None or area.keep_out is not None)), None)
-        localities = _localities(dataset, constrained) if constrained is not None else None
-        title = None
-        if localities is not None:
-            member = dataset.resolve(dataset.catalog.localities_series, dt.date.fromisoformat(str(constrained.as_of)))
-            title = member.layer.title
+        title = next((area.localities for area in plan.areas.values() if area.localities), None)
         geometry.cache[key] = [
             ZoneVariants(z, tuple(plan.sources), tuple(signs), tuple(variant[i] for variant in shapes), title)
             for i, z in enumerate(central)]
@@ -253,27 +251,25 @@ def zone_variants(dataset: Dataset, geometry: AgreementGeometry, zone: Zone) -> 
 
 @dataclass(frozen=True)
 class Classes:
-    """Each point of a frame against a zone's variants (the frame's index): ``central`` (in the zone as
+    """Each point of a frame against a zone's variants, in the frame's order: ``central`` (in the zone as
     computed), ``variants_in`` (in how many variants, of ``variants``) and ``position``: ``inside`` (in every
     variant), ``some`` (in some) or ``outside`` (in none)."""
 
     central: np.ndarray
     variants_in: np.ndarray
     variants: int
-    index: object
 
     @property
     def position(self) -> np.ndarray:
         return np.where(self.variants_in == self.variants, "inside", np.where(self.variants_in > 0, "some", "outside"))
 
 
-def point_classes(frame: gpd.GeoDataFrame, variants: ZoneVariants, crs, tolerance_km: float = 0.0) -> Classes:
-    """Where each point of ``frame`` falls against the zone's variants. ``tolerance_km`` widens each variant for
-    points known only to within that distance (e.g. an event placed within 25 km of a town; 0: exact)."""
+def point_classes(frame: gpd.GeoDataFrame, variants: ZoneVariants, crs) -> Classes:
+    """Where each point of ``frame`` falls against the zone's variants (a point on a boundary is in)."""
     points = frame.to_crs(crs).geometry.values
     hits = []
     for shape in variants.shapes:
         shapely.prepare(shape)
-        hits.append(shapely.dwithin(shape, points, tolerance_km * 1000) if tolerance_km else shapely.covers(shape, points))
-    matrix = np.vstack(hits) if hits else np.zeros((1, len(points)), dtype=bool)
-    return Classes(matrix[0], matrix.sum(axis=0), len(variants.shapes), frame.index)
+        hits.append(shapely.covers(shape, points))
+    matrix = np.vstack(hits)
+    return Classes(matrix[0], matrix.sum(axis=0), len(variants.shapes))

@@ -212,7 +212,8 @@ def key_figures_html(dataset: Dataset, agreement: models.Agreement, geometry: Ag
                              *[_names(v.inside) or "none" for v in values]])
                 if any(v.some for v in values if v):
                     rows.append([Markup("{}: inside in some variants").format(isolate(name)),
-                                 *[_names([f"{n} ({k} of {v.variants})" for n, k in v.some.items()]) or "none"
+                                 *[Markup(", ").join(Markup("{} ({} of {})").format(isolate(n), k, v.variants)
+                                                     for n, k in v.some.items()) or "none"
                                    if v else "—" for v in values]])
         else:
             rows.append([Markup("{}: {}").format(isolate(name), what),
@@ -279,8 +280,8 @@ def places_in_zone_frame(dataset: Dataset, agreement: models.Agreement, geometry
         if layer.kind != "point":
             continue
         frame = dataset.layer_frame(layer_id)
-        wide = figures.place_classes(dataset, geometry, zone, layer, frame)
-        narrow_classes = figures.place_classes(dataset, geometry, narrow, layer, frame)
+        wide = figures.place_classes(dataset, geometry, zone, layer)
+        narrow_classes = figures.place_classes(dataset, geometry, narrow, layer)
         narrow_position = narrow_classes.position
         position = wide.position
         order = sorted((i for i in range(len(frame)) if position[i] != "outside"),

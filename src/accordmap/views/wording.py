@@ -184,3 +184,11 @@ def geography_text(layers: Mapping[str, models.Layer], provision: models.Provisi
     """The provision's geography in words, as its kind describes it (every exception and sector
     included, the report's parameters applied); '' when it has none."""
     return provision.geography.describe(layers, values) if provision.geography is not None else ""
+
+
+def error_sources(sources, layers: Mapping[str, models.Layer]) -> Markup:
+    """'Line of contact, 17 Sep 2018 (approximate) ±6.3 km; Opposition-held area ... (own edges) ±6.3 km': the
+    boundaries a zone's range moves (:class:`accordmap.analysis.uncertainty.ErrorSource`), titles from data isolated."""
+    return Markup("; ").join(
+        Markup("{}{} ±{} km").format(isolate(layers[s.layer_id].title), " (own edges)" if s.kind == "area" else "",
+                                     f"{s.error_km:g}") for s in sources)

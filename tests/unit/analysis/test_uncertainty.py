@@ -153,7 +153,6 @@ def test_a_zone_from_exact_layers_has_one_variant():
 
 
 def test_many_sources_get_the_axes_and_the_corners():
-    plan = uncertainty._Plan([uncertainty.ErrorSource(f"l{i}", "line", 1.0) for i in range(4)], {})  # noqa: SLF001
-    signs = plan.signs()
+    signs = uncertainty.variant_signs(4)
     assert signs[0] == (0, 0, 0, 0) and len(signs) == 1 + 8 + 16 and len(set(signs)) == len(signs)
     assert np.all([max(abs(v) for v in s) <= 1 for s in signs])

@@ -66,8 +66,7 @@ def build_map(
                       ("area", area),
                       ("computed from", inputs),
                       ("defined as", geometry.describe(layers, zone.provision_id)),
-                      ("range from", "; ".join(f"{layers[s.layer_id].title}{' (own edges)' if s.kind == 'area' else ''} "
-                                               f"±{s.error_km:g} km" for s in sources) or None),
+                      ("range from", wording.error_sources(sources, layers) if sources else None),
                   ])
 
     notes = list(zone_definitions(geometry, layers))
