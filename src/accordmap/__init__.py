@@ -46,6 +46,7 @@ _API = {
     "static_map_figure": "accordmap.views.maps.static:static_map_figure",
     "assess": "accordmap.analysis.compliance:assess",
     "assessment": "accordmap.analysis.compliance:assessment",
+    "zone_shapes": "accordmap.analysis.compliance:zone_shapes",
     "Compliance": "accordmap.analysis.compliance:Compliance",
     "compare": "accordmap.analysis.comparison:compare",
     "Comparison": "accordmap.analysis.comparison:Comparison",
@@ -57,7 +58,7 @@ __all__ = [*_API, "__version__"]
 
 if TYPE_CHECKING:
     from accordmap.analysis.comparison import Comparison, compare
-    from accordmap.analysis.compliance import Compliance, assess, assessment
+    from accordmap.analysis.compliance import Compliance, assess, assessment, zone_shapes
     from accordmap.analysis.status import provision_states
     from accordmap.dataset import Dataset
     from accordmap.errors import DataError, DataErrors, ParameterError

@@ -20,6 +20,8 @@ from hostile import PAYLOADS
 from pyproj import Transformer
 from test_notebooks import _defaults, _render
 
+from accordmap.analysis import uncertainty
+from accordmap.analysis.figures import CountFigure
 from accordmap.errors import DataErrors
 from accordmap.load.events import event_catalog
 from accordmap.geometry import build_geometry
@@ -47,8 +49,8 @@ def sochi_html() -> str:
 
 @pytest.fixture(scope="module")
 def independent(dataset):
-    """Counts made here, not by accordmap.compliance: the UCDP rows read with pandas, the Sochi zones
-    (as the report computes them) tested point by point with shapely."""
+    """Counts made here, not by accordmap.analysis.compliance: the UCDP rows read with pandas, the Sochi zone
+    and each of its variants (as the report computes them) tested point by point with shapely."""
     geometry = build_geometry(dataset, dataset.agreements["sochi-2018"])
     event_set = event_catalog(DATA_DIR)[SET_ID]
     rows = pd.read_csv(DATA_DIR / "events" / event_set.file,
@@ -57,53 +59,48 @@ def independent(dataset):
     x, y = Transformer.from_crs(4326, geometry.crs, always_xy=True).transform(rows["longitude"].to_numpy(),
                                                                              rows["latitude"].to_numpy())
     points = shapely.points(x, y)
-    edge_m = geometry.accuracy_km * 1000
-    zone = geometry.outer_zone
-    inside = shapely.contains(zone.geometry, points)
-    distance = shapely.distance(zone.geometry.boundary, points)
-    rows = rows.assign(low=inside & (distance > edge_m), high=(inside | (distance <= edge_m)),
-                       day=pd.to_datetime(rows["date_start"]))
-    return geometry, rows
+    shapes = uncertainty.zone_variants(dataset, geometry, geometry.outer_zone).shapes
+    assert len(shapes) > 1 and shapes[0] is geometry.outer_zone.geometry
+    rows = rows.assign(day=pd.to_datetime(rows["date_start"]),
+                       **{f"v{i}": [shape.covers(point) for point in points] for i, shape in enumerate(shapes)})
+    return geometry, rows, len(shapes)
 
 
-def count(rows: pd.DataFrame, first: str, last: str) -> tuple[int, int, int, int]:
+def count(independent, first: str, last: str) -> tuple[CountFigure, CountFigure]:
+    """Events and best-estimate deaths: in the zone as computed, and the fewest and most in any variant."""
+    _, rows, variants = independent
     chosen = rows[(rows["day"] >= first) & (rows["day"] <= last)]
-    return (int(chosen["low"].sum()), int(chosen["high"].sum()),
-            int(chosen.loc[chosen["low"], "best"].sum()), int(chosen.loc[chosen["high"], "best"].sum()))
-
-
-def dash(low: int, high: int) -> str:
-    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+    events = [int(chosen[f"v{i}"].sum()) for i in range(variants)]
+    best = [int(chosen.loc[chosen[f"v{i}"], "best"].sum()) for i in range(variants)]
+    return (CountFigure(events[0], min(events), max(events)), CountFigure(best[0], min(best), max(best)))
 
 
 def test_counts_after_the_last_deadline_match_an_independent_shapely_count(sochi_html, independent):
-    geometry, rows = independent
-    assert geometry.accuracy_km > 0
-    low, high, best_low, best_high = count(rows, "2019-01-01", "2019-11-30")  # after 31 Dec 2018, to the data's end
-    assert 0 < low < high
+    events, best = count(independent, "2019-01-01", "2019-11-30")  # after 31 Dec 2018, to the data's end
+    assert events.low < events.central < events.high or events.low < events.central == events.high
     table = re.search(r'<table class="compliance-periods">.*?</table>', sochi_html, flags=re.S).group(0)
     row = next(r for r in re.findall(r"<tr>.*?</tr>", table, flags=re.S)
                if "20 km deep" in r and "After the last deadline" in r)
     cells = [text_of(c).strip() for c in re.findall(r"<td[^>]*>.*?</td>", row, flags=re.S)]
-    assert cells[2:4] == ["334", dash(low, high)]  # days in the data, events
-    assert cells[5] == dash(best_low, best_high)
+    assert cells[2:4] == ["334", events.short()]  # days in the data, events
+    assert cells[5] == best.short()
 
 
-def test_headline_counts_the_widest_zone_from_signing_to_the_data_end(sochi_html, independent):
-    _, rows = independent
-    low, high, best_low, best_high = count(rows, "2018-09-17", "2019-11-30")
+def test_headline_leads_with_the_central_count_of_the_widest_zone(sochi_html, independent):
+    events, best = count(independent, "2018-09-17", "2019-11-30")
+    assert 840 <= events.central <= 880 and events.high - events.low < 0.5 * events.central  # the issue's ~860
     text = text_of(sochi_html)
     assert (f"From 17 Sep 2018 to 30 Nov 2019, UCDP GED Syria 20160101-20191130 (652.1601.1911) records "
-            f"{low:,} to {high:,} events in the Demilitarised zone, 20 km deep, with {best_low:,} to {best_high:,} deaths") in text
+            f"{events.label('events')} in the Demilitarised zone, 20 km deep, with {best.label('deaths')}") in text
+    assert re.search(r"records \d{3} events \(range \d{3}–\d{3}\)", text)
 
 
 def test_monthly_table_matches_the_independent_count(sochi_html, independent):
-    _, rows = independent
-    low, high, _, _ = count(rows, "2019-05-01", "2019-05-31")
+    events, _ = count(independent, "2019-05-01", "2019-05-31")
     table = re.search(r'<table class="compliance-months">.*?</table>', sochi_html, flags=re.S).group(0)
     row = next(r for r in re.findall(r"<tr>.*?</tr>", table, flags=re.S) if "May 2019" in r)
     cells = [text_of(c).strip() for c in re.findall(r"<td[^>]*>.*?</td>", row, flags=re.S)]
-    assert cells[2] == dash(low, high)  # the 20 km zone's events (the 15 km zone's come first)
+    assert cells[2] == events.short()  # the 20 km zone's events (the 15 km zone's come first)
 
 
 def test_the_caveat_and_the_rules_come_first(sochi_html):
@@ -114,13 +111,15 @@ def test_the_caveat_and_the_rules_come_first(sochi_html):
     for shown in ["reported incident of organised violence", "not a verified violation of the Sochi memorandum",
                   "Coverage ends where the data set ends", "covers 1 Jan 2016 to 30 Nov 2019",
                   "UCDP Georeferenced Event Dataset (GED), Uppsala Conflict Data Program (CC BY 4.0)",
-                  "min_precision=2", "±6.3 km"]:
+                  "min_precision=2", "±6.3 km", "9 variants", "not a confidence interval",
+                  "Sourced localities, who held them on 17 Sep 2018"]:
         assert shown in text[:text.index("Events and deaths in each zone by period")], shown
     # every table states the two rules in its caption
     captions = re.findall(r"<caption>(.*?)</caption>", sochi_html, flags=re.S)
     compliance_captions = [c for c in captions if "events placed to precision" in c or "Published counts" in c]
     assert len(compliance_captions) == 6
-    assert all("min_precision=2" in c and "6.3 km" in c for c in compliance_captions if "Published" not in c)
+    assert all("min_precision=2" in c and "any of its 9 variants" in c for c in compliance_captions
+               if "Published" not in c)
 
 
 def test_sections_by_type_side_and_place(sochi_html):
@@ -158,20 +157,17 @@ def test_monthly_chart_is_accessible_and_reads_in_grayscale(sochi_html):
     ids = svg.get("aria-labelledby").split()
     title, desc = (svg.find(f".//*[@id='{i}']") for i in ids)
     assert title.tag == SVG + "title" and "Events by month in the Demilitarised zone, 20 km deep" in title.text
-    assert desc.tag == SVG + "desc" and "15 months" in desc.text and "hatched" in desc.text
+    assert desc.tag == SVG + "desc" and "15 months" in desc.text and "whisker" in desc.text
     inside = [r for r in svg.iter(SVG + "rect") if r.get("class") == "inside"]
-    edge = [r for r in svg.iter(SVG + "rect") if r.get("class") == "edge"]
-    assert inside and edge
-    # inside: a solid dark fill; edge: a hatch pattern whose ground is light, so the two differ without colour
+    ranges = [p for p in svg.iter(SVG + "path") if p.get("class") == "range"]
+    assert inside and len(ranges) > 10  # bars and their whiskers (the legend draws one of each too)
+    # bars: one solid fill, mid-dark; whiskers: black lines, so the two differ without colour and print
     assert {r.get("fill") for r in inside} == {inside[0].get("fill")} and inside[0].get("fill").startswith("#")
-    pattern_id = re.fullmatch(r"url\(#([\w-]+)\)", edge[0].get("fill")).group(1)
-    pattern = svg.find(f".//{SVG}pattern[@id='{pattern_id}']")
-    assert pattern.find(SVG + "line") is not None
-    ground = pattern.find(SVG + "rect").get("fill")
-    assert _luminance(ground) - _luminance(inside[0].get("fill")) > 0.5
+    assert {p.get("stroke") for p in ranges} == {"#000000"}
+    assert 0.05 < _luminance(inside[0].get("fill")) < 0.5
     # numbers on the bars and the deadlines labelled: nothing needs hovering
     values = [t.text for t in svg.iter(SVG + "text") if t.get("class") == "value"]
-    assert len(values) == 15 and "48–191" in values
+    assert len(values) == 15 and all(re.fullmatch(r"[\d,]+( \([\d,]+–[\d,]+\))?", v) for v in values)
     labels = [t.text for t in svg.iter(SVG + "text") if (t.get("class") or "").endswith("-label")]
     assert labels == ["Signed 17 Sep 2018", "Deadline, point 6: 10 Oct 2018", "Deadline, point 5: 15 Oct 2018",
                       "Deadline, point 8: 31 Dec 2018"]
@@ -194,10 +190,10 @@ def test_moscow_protocol_says_not_covered_at_the_top_and_draws_nothing_empty():
 
 
 def test_as_of_before_the_end_of_the_data_counts_up_to_it(independent):
-    _, rows = independent
-    low, high, _, _ = count(rows, "2018-09-17", "2018-10-01")
+    events, _ = count(independent, "2018-09-17", "2018-10-01")
     text = text_of(render(as_of="2018-10-01"))
-    assert f"From 17 Sep 2018 to 1 Oct 2018, UCDP GED Syria 20160101-20191130 (652.1601.1911) records {low:,} to {high:,}" in text
+    assert ("From 17 Sep 2018 to 1 Oct 2018, UCDP GED Syria 20160101-20191130 (652.1601.1911) records "
+            f"{events.label('events')}") in text
 
 
 # --- an event file with hostile text -------------------------------------------------------
@@ -251,7 +247,7 @@ def test_text_from_an_event_file_is_escaped_on_the_map_and_in_the_tables(data_co
     places = json.loads(listed)
     assert len(places) == 2
     for *_, popup, name in places:
-        assert name.startswith(HOSTILE) and name.endswith("1 event")  # the accessible name: plain text, set as an attribute
+        assert name.startswith(HOSTILE) and name.endswith(": 1 event, inside the zone in every variant")  # the accessible name: plain text, set as an attribute
         shown = text_of(popup)
         assert re.sub(r"\s+", " ", HOSTILE) in shown  # every payload is there, as text ...
         assert "<script" not in popup and "<img" not in popup and "<svg" not in popup  # ... and no markup

@@ -77,13 +77,14 @@ def test_brief_key_figures_give_zone_areas_for_both_depths(brief):
     assert n_high - n_low < 3560 and w_high - w_low < 4370  # narrower than ±50 %
     # the settlement count comes from the fullest places layer, says what it counts and that it is incomplete
     count = re.search(r"GeoNames populated places \(cities500\) : in the zone ([\d,]+) \(range ([\d,]+)–([\d,]+)\): "
-                      r"([\d,]+) inside in every variant of the zone, ([\d,]+) in some, of 144 in the layer", text)
+                      r"([\d,]+) inside in every variant, ([\d,]+) in some, of 144 in the layer", text)
     assert count, "the settlement count is missing"
     central, low, high, every, some = (int(c.replace(",", "")) for c in count.groups())
-    assert every == low and low + some == high and low <= central <= high and central > 5
+    # the range is the fewest and the most any variant holds: between those in every variant and those in any
+    assert every <= low <= central <= high <= every + some and central > 5
     assert "villages below about 500 people are absent" in text
     assert re.search(r"Towns named in the reports \(key places\) : in the zone \d+ \(range \d+–\d+\): \d+ inside in "
-                     r"every variant of the zone, \d+ in some, of 31 in the layer", text)
+                     r"every variant, \d+ in some, of 31 in the layer", text)
     assert "M4" in text and "km inside" in text
 
 

@@ -119,6 +119,13 @@ class CountFigure:
         central, low, high = round_estimate(self.central, self.low, self.high)
         return f"{int(central):,}{noun} (range {int(low):,}–{int(high):,})"
 
+    def short(self) -> str:
+        """'860 (710–880)', for table cells and bar labels; '12' when the range is one number."""
+        if self.low == self.high:
+            return f"{self.central:,}"
+        central, low, high = round_estimate(self.central, self.low, self.high)
+        return f"{int(central):,} ({int(low):,}–{int(high):,})"
+
 
 # --- a zone's figures -----------------------------------------------------------------------
 
@@ -127,7 +134,7 @@ class CountFigure:
 class PlaceCount:
     """The points of one layer against one zone's variants: the names inside the zone as computed
     (``central``), inside in every variant (``inside``) and in some (``some``: name -> in how many), of
-    ``variants``; the layer's size."""
+    ``variants``; the layer's size; how many each variant holds (``per_variant``, the zone as computed first)."""
 
     layer: models.Layer
     central: list[str]
@@ -135,17 +142,20 @@ class PlaceCount:
     some: dict[str, int]
     total: int
     variants: int
+    per_variant: tuple[int, ...] = ()
 
     @property
     def figure(self) -> CountFigure:
-        return CountFigure(len(self.central), len(self.inside), len(self.inside) + len(self.some))
+        """The count in the zone as computed, with the fewest and the most any variant holds."""
+        counts = self.per_variant or (len(self.central),)
+        return CountFigure(len(self.central), min(counts), max(counts))
 
     def sentence(self) -> str:
-        """'12 (range 9–19): 9 inside in every variant of the zone, 10 in some, of 31'."""
+        """'12 (range 10–14): 9 inside in every variant, 10 in some, of 31'."""
         figure = self.figure
-        if figure.low == figure.high:
+        if figure.low == figure.high and not self.some:
             return f"{figure.central:,} inside, of {self.total:,}"
-        return (f"{figure.label()}: {figure.low:,} inside in every variant of the zone, {len(self.some):,} in some, "
+        return (f"{figure.label()}: {len(self.inside):,} inside in every variant, {len(self.some):,} in some, "
                 f"of {self.total:,}")
 
 
@@ -175,7 +185,7 @@ def place_count(dataset: Dataset, geometry: AgreementGeometry, zone: Zone, layer
     position = classes.position
     some = {str(n): int(k) for n, k, p in zip(names, classes.variants_in, position) if p == "some"}
     return PlaceCount(layer, [str(n) for n in names[classes.central]], [str(n) for n in names[position == "inside"]],
-                      some, len(frame), classes.variants)
+                      some, len(frame), classes.variants, classes.per_variant)
 
 
 def settlements_layer(dataset: Dataset) -> models.Layer | None:

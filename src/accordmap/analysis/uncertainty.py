@@ -21,8 +21,8 @@ their errors (docs/method.md, "Ranges"):
   government-held town near the front is never "maybe inside" the opposition-side zone.
 
 Every figure reads the variants: an area is the central one with the smallest and largest variant as its
-range; a place is *inside* (in every variant), *in some* (``n`` of them) or *outside* (in none), and counts
-are the central count with the count inside every variant and inside any as the range. The range says what
+range; a place is *inside* (in every variant), *in some* (``n`` of them) or *outside* (in none), and a count
+(of places, of events) is the central count with the fewest and the most any variant holds as its range. The range says what
 the layers' stated errors allow, moved as described; it is not a confidence interval.
 """
 
@@ -258,6 +258,7 @@ class Classes:
     central: np.ndarray
     variants_in: np.ndarray
     variants: int
+    per_variant: tuple[int, ...] = ()  # how many points each variant holds, the zone as computed first
 
     @property
     def position(self) -> np.ndarray:
@@ -272,4 +273,4 @@ def point_classes(frame: gpd.GeoDataFrame, variants: ZoneVariants, crs) -> Class
         shapely.prepare(shape)
         hits.append(shapely.covers(shape, points))
     matrix = np.vstack(hits)
-    return Classes(matrix[0], matrix.sum(axis=0), len(variants.shapes))
+    return Classes(matrix[0], matrix.sum(axis=0), len(variants.shapes), tuple(int(n) for n in matrix.sum(axis=1)))

@@ -199,8 +199,8 @@ class Report:
         if accuracy := wording.agreement_map_note(self.dataset, self.agreement, self.geometry):
             note = Markup('<p class="map-note map-accuracy">{}</p>').format(accuracy)
         # the other report's table only on screen: a printed brief cannot point at a page it does not hold
-        where = (Markup("the table of places inside or on the edge of the zone below") if places_table_below
-                 else Markup("the key figures above (places inside and on the edge of each zone, road inside)"
+        where = (Markup("the table of places inside the zone in some or all of its variants, below") if places_table_below
+                 else Markup("the key figures above (places inside each zone in every variant and in some, road inside)"
                              '<span class="screen-only"> and the Zone map report\'s table of places</span>'))
         note += Markup('<p class="map-alt">Text alternative: {}.</p>').format(where)
         if self.parameters.get("basemap") not in (None, "none"):

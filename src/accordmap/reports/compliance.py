@@ -3,8 +3,8 @@
 "How much fighting happened inside the zone after the deadline?" Every figure here comes from
 :class:`accordmap.analysis.compliance.Compliance` (nothing is counted again) and states its two rules: the
 precision rule (only events placed to ``min_precision`` or better can be inside a zone) and the
-edge rule (the zone's edge is known only to the typical error of the line it is drawn from, so
-each count is a range: events inside, to events inside or within that error of the edge).
+range rule (each count is the one in the zone as computed, then the fewest and the most in any of its
+variants, the boundaries it is drawn from moved within their own errors: docs/method.md).
 
 :class:`ComplianceView` holds one assessment and renders each section as HTML built from escaped
 parts (:mod:`accordmap.views.markup`); :func:`assessment` makes the assessment a report asks for.
@@ -28,12 +28,13 @@ from accordmap.models import published
 from accordmap.views import styles
 from accordmap.views import wording
 from accordmap import models
+from accordmap.analysis import uncertainty
 from accordmap.analysis.compliance import Compliance, zone_names
 from accordmap.models.event_sets import EventSet
 from accordmap.geometry import AgreementGeometry
 from accordmap.dataset import Dataset
 from accordmap.views.charts import months
-from accordmap.views.charts.months import figure_range, month_label
+from accordmap.views.charts.months import count_text, month_label
 from accordmap.views.markup import cite, isolate, table
 from accordmap.views.sources import event_set_credit, sources_section
 from accordmap.views.maps import event_places
@@ -46,6 +47,11 @@ PRECISION = {1: "an exact place", 2: "within about 25 km of a known place", 3: "
              4: "a province or region", 5: "a line or a wider region", 6: "the country", 7: "international waters"}
 
 TOP_SIDES = 12  # actors listed per zone
+
+
+def _extremes(low: int, high: int) -> str:
+    """'2,903–4,400': the lowest estimates in the smallest variant to the highest in the largest."""
+    return f"{int(low):,}" if low == high else f"{int(low):,}–{int(high):,}"
 
 
 @dataclass
@@ -70,22 +76,36 @@ class ComplianceView:
                 + f" (location precision {n} or finer, min_precision={n}) can count as inside a zone; "
                 "events placed only by a district's, a province's or the country's centre never do.")
 
-    def edge_rule(self) -> str:
-        edge = self.compliance.edge_km
-        if not edge:
-            return ("Edge rule: the layers the zones are drawn from state no typical error (the notice above names "
-                    "any that are approximate), so the low figure counts events strictly inside a zone and the "
-                    "high figure adds only those exactly on its edge.")
-        return (f"Edge rule: a zone's edge is known only to about ±{edge:g} km, the typical error of the line it is "
-                f"drawn from. Each count is a range: the low figure counts events more than {edge:g} km inside the "
-                f"zone, the high figure adds those within {edge:g} km of its edge, on either side.")
+    def _outer_variants(self) -> int:
+        outer = self.geometry.outer_zone
+        return self.compliance.variants[self.geometry.zones.index(outer)] if outer is not None else 1
+
+    def range_rule(self) -> Markup:
+        """How every count's range is made, naming the boundaries whose errors it comes from."""
+        variants = self._outer_variants()
+        if variants <= 1:
+            return Markup("Range rule: the layers the zones are drawn from state no error (the notice above names "
+                          "any that are approximate), so each count is the one in the zone as computed, with no "
+                          "range.")
+        outer = self.geometry.outer_zone
+        zone = uncertainty.zone_variants(self.dataset, self.geometry, outer)
+        constrained = (Markup(" The localities recorded in {} keep, in every variant, the side they were recorded "
+                              "on.").format(
+            isolate(zone.constrained_by)) if zone.constrained_by else Markup(""))
+        return Markup(
+            "Range rule: each count is the one in the zone as computed, then, in brackets, the fewest and the most "
+            "in any of its {} variants: the zone recomputed with the boundaries it is drawn from moved within their "
+            "own errors ({}).{} Counts are rounded to what their range supports; the tables' CSV files hold them "
+            "exactly. The range is what the stated errors allow, not a confidence interval.").format(
+            variants, wording.error_sources(zone.sources, self.dataset.layers), constrained)
 
     def rules_short(self) -> str:
         """The two rules in one line, for captions: every figure states them."""
         c = self.compliance
-        edge = (f"low = more than {c.edge_km:g} km inside, high = inside or within {c.edge_km:g} km of the edge"
-                if c.edge_km else "no edge error stated: low = strictly inside, high = inside or on the edge")
-        return f"events placed to precision {c.min_precision} or finer (min_precision={c.min_precision}); {edge}"
+        variants = self._outer_variants()
+        ranged = (f"the count in the zone as computed (in brackets: the fewest and most in any of its {variants} "
+                  "variants)" if variants > 1 else "the count in the zone as computed (no error stated: no range)")
+        return f"events placed to precision {c.min_precision} or finer (min_precision={c.min_precision}); {ranged}"
 
     def _no_events(self) -> Markup:
         if self.dataset.event_sets:  # sets, but none whose region box reaches the zones
@@ -148,7 +168,7 @@ class ComplianceView:
             '<p class="credit">Event data: {}.</p>{}</aside>'
         ).format(first, isolate(s.publisher), isolate(self.agreement.short_title), isolate(s.title),
                  dates.day_label(s.coverage_start), dates.day_label(s.coverage_end),
-                 dates.day_label(s.coverage_end), coverage, self.precision_rule(), self.edge_rule(),
+                 dates.day_label(s.coverage_end), coverage, self.precision_rule(), self.range_rule(),
                  isolate(s.credit), headline)
 
     # --- by period --------------------------------------------------------------------------
@@ -169,12 +189,13 @@ class ComplianceView:
                 rows.append([self._zone_label(row.zone), period, "0 of " + f"{row.days:,}", "not covered", "—", "—",
                              "—"])
                 continue
-            per_30 = figure_range(round(row.low_per_30_days), round(row.high_per_30_days)) \
-                if not math.isnan(row.low_per_30_days) else "—"
+            per_30 = count_text(round(row.per_30_days), round(row.low_per_30_days), round(row.high_per_30_days)) \
+                if not math.isnan(row.per_30_days) else "—"
             days = f"{row.covered_days:,}" if row.covered_days == row.days else f"{row.covered_days:,} of {row.days:,}"
-            rows.append([self._zone_label(row.zone), period, days, figure_range(row.events_low, row.events_high),
-                         per_30, figure_range(row.deaths_best_low, row.deaths_best_high),
-                         figure_range(row.deaths_low, row.deaths_high)])
+            rows.append([self._zone_label(row.zone), period, days,
+                         count_text(row.events, row.events_low, row.events_high), per_30,
+                         count_text(row.deaths_best, row.deaths_best_low, row.deaths_best_high),
+                         _extremes(row.deaths_low, row.deaths_high)])
         caption = (f"Events and deaths in each zone by period ({self.rules_short()}). A deadline day counts in the "
                    "period it closes; days outside the event set's coverage are not counted.")
         out = table(["Zone", "Period", "Days in the data", "Events", "Events per 30 days", "Deaths (best estimates)",
@@ -207,7 +228,7 @@ class ComplianceView:
         coverage = self.compliance.coverage
         as_of = coverage.end if coverage.end != coverage.data_end else None
         return months.month_chart_svg(frame[frame["zone"] == zone], zone, months.chart_marks(self.agreement, as_of),
-                                      self.compliance.edge_km, width)
+                                      self._outer_variants(), width)
 
     def _month_table(self, frame: pd.DataFrame) -> Markup:
         names = list(dict.fromkeys(frame["zone"]))
@@ -217,8 +238,8 @@ class ComplianceView:
             row: list[object] = [month_label(month, long=True)]
             for name in names:
                 r = wide[name].loc[month]
-                row += [figure_range(int(r["events_low"]), int(r["events_high"])),
-                        figure_range(int(r["deaths_best_low"]), int(r["deaths_best_high"]))]
+                row += [count_text(r["events"], r["events_low"], r["events_high"]),
+                        count_text(r["deaths_best"], r["deaths_best_low"], r["deaths_best_high"])]
             rows.append(row)
         columns: list[object] = ["Month"]
         for name in names:
@@ -230,9 +251,9 @@ class ComplianceView:
     # --- by type, by side, places -------------------------------------------------------------
 
     def _figure_cells(self, row) -> list[str]:
-        return [figure_range(int(row.events_low), int(row.events_high)),
-                figure_range(int(row.deaths_best_low), int(row.deaths_best_high)),
-                figure_range(int(row.deaths_low), int(row.deaths_high))]
+        return [count_text(row.events, row.events_low, row.events_high),
+                count_text(row.deaths_best, row.deaths_best_low, row.deaths_best_high),
+                _extremes(row.deaths_low, row.deaths_high)]
 
     FIGURE_HEADERS = ["Events", "Deaths (best estimates)", "Deaths (lowest–highest estimates)"]
 
@@ -291,8 +312,7 @@ class ComplianceView:
         """The agreement's map with the events of the widest zone as circles, one per place."""
         m = maps.build_map(self.dataset, self.agreement, self.geometry, basemap=basemap)
         event_places.add_event_places(m, self.event_places(), title=f"Events by place, {self._window_label()}",
-                              credit=self.event_set.credit, rules=self.rules_short(),
-                              edge_km=self.compliance.edge_km)
+                              credit=self.event_set.credit, rules=self.rules_short())
         return m
 
     def map(self, height: int = 560) -> Markup:
@@ -307,7 +327,7 @@ class ComplianceView:
             '<p class="print-only" hidden>The interactive map is not printed; the table of places above lists where most '
             "events were.</p><figcaption>{}</figcaption>"
             '<p class="muted">Circles are places, sized by the number of events there ({} places; {}). A dark '
-            "circle has events inside the zone; a light, dashed one only events within the edge error. {}</p>"
+            "circle is inside the zone in every variant; a light, dashed one only in some of them. {}</p>"
             '<p class="map-alt">Text alternative: the table of places above.</p></figure>'
         ).format(styles.map_frame(title, page, height), title, len(places), self.rules_short(),
                  wording.agreement_map_note(self.dataset, self.agreement, self.geometry)))

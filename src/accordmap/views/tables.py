@@ -234,7 +234,7 @@ def _layers_kind(dataset: Dataset, agreement: models.Agreement, geometry: Agreem
 
 
 def _figures_method(dataset: Dataset, agreement: models.Agreement, geometry: AgreementGeometry) -> Markup:
-    """The rounding and edge rules under the key figures, and what each counted layer leaves out."""
+    """The range and rounding rules under the key figures, and what each counted layer leaves out."""
     notes = Markup("").join(Markup("<li>{}: {}</li>").format(isolate(layer.title), isolate(layer.accuracy_note))
                             for layer in _counted_layers(dataset, agreement) if layer.accuracy_note)
     covers = Markup("<p>About the counted layers:</p><ul>{}</ul>").format(notes) if notes else Markup("")
@@ -247,7 +247,7 @@ FIGURES_RULES = (
     "allow. The zone is recomputed with each line it is drawn from moved to either side by its error, and each "
     "area's own edges moved out or in by theirs (an edge on a more accurate layer, such as a border, by that "
     "layer's); sourced localities keep the side of the line they were recorded on. The range runs from the "
-    "smallest to the largest of these variants. A place is inside in every variant, inside in some (in how many "
+    "smallest to the largest figure any of these variants gives. A place is inside in every variant, inside in some (in how many "
     "is given) or outside in all. Figures are rounded to what the range supports; where no error is stated, "
     "areas have two significant figures. The range is not a confidence interval."
 )

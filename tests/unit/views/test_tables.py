@@ -51,7 +51,7 @@ def test_key_figures_count_towns_and_road_inside(minimal):
     assert row[["area_km2", "area_low_km2", "area_high_km2"]].tolist() == [219, 202, 262]  # width 59: units
     html = re.sub(r"</?bdi>", "", str(tables.key_figures_html(dataset, agreement, geometry)))
     assert "about 219 km² (202–262)" in html and "about 180 km² (error not stated)" in html
-    assert "1 (range 0–1): 0 inside in every variant of the zone, 1 in some, of 2 in the layer" in html
+    assert "1 (range 0–1): 0 inside in every variant, 1 in some, of 2 in the layer" in html
     assert "1 inside, of 2 in the layer" in html
 
 

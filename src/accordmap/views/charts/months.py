@@ -1,9 +1,9 @@
 """Events by month -> the compliance report's bar chart (SVG, drawn here, no script).
 
-Two series that differ in lightness and pattern, so they read in grayscale and print: events
-inside the zone (solid, dark) and events within the edge error of its edge (hatched, light),
-stacked. The signing, the deadlines and ``as_of`` are labelled vertical lines; each bar carries
-its numbers when the chart has at most :data:`MAX_LABELLED_MONTHS` months.
+One bar per month: the events in the zone as computed (solid, dark), with the range over the zone's
+variants as a black whisker with caps (the fewest to the most in any variant), so both read in
+grayscale and print. The signing, the deadlines and ``as_of`` are labelled vertical lines; each bar
+carries its number when the chart has at most :data:`MAX_LABELLED_MONTHS` months.
 """
 
 from __future__ import annotations
@@ -13,21 +13,22 @@ import math
 import pandas as pd
 from markupsafe import Markup
 from accordmap.models import dates
+from accordmap.analysis.figures import CountFigure
 
-__all__ = ["month_chart_svg", "chart_marks", "figure_range", "month_label", "Mark"]
+__all__ = ["month_chart_svg", "chart_marks", "count_text", "month_label", "Mark"]
 
-INSIDE_FILL = "#262626"  # solid, dark: events inside the zone
-EDGE_FILL = "#d9d9d9"  # light, hatched with EDGE_HATCH: events within the edge error
-EDGE_HATCH = "#595959"
+INSIDE_FILL = "#595959"  # solid, mid-dark: events in the zone as computed (the black whisker shows on it)
+RANGE_STROKE = "#000000"  # the whisker: the fewest to the most events in any variant of the zone
 DEADLINE_STROKE = "#000000"
 MAX_LABELLED_MONTHS = 24  # more bars than this: the numbers are in the table only
 
 Mark = tuple[dt.date, str, str]  # (day, label, kind: "signing", "deadline" or "as-of")
 
 
-def figure_range(low: int, high: int) -> str:
-    """'284–1,123', or '5' when both ends are equal."""
-    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+def count_text(central: int, low: int, high: int) -> str:
+    """'860 (710–880)': a count as computed, then the range over the zone's variants, rounded to what the range
+    supports (:class:`accordmap.analysis.figures.CountFigure`); '5' when the range is one number."""
+    return CountFigure(int(central), int(low), int(high)).short()
 
 
 def month_label(month: pd.Period, long: bool = False) -> str:
@@ -47,12 +48,13 @@ def chart_marks(agreement, as_of: dt.date | None = None) -> list[Mark]:
     return marks
 
 
-def month_chart_svg(data: pd.DataFrame, zone: str, marks: list[Mark], edge_km: float, width: int = 960) -> Markup:
-    """Stacked bars per month of one zone: events inside (solid, dark), plus events within the edge error
-    (hatched, light); ``marks`` (the signing, the deadlines, ``as_of``) as labelled lines; numbers on the bars.
+def month_chart_svg(data: pd.DataFrame, zone: str, marks: list[Mark], variants: int, width: int = 960) -> Markup:
+    """Bars per month of one zone: events in the zone as computed (solid), the range over its ``variants``
+    (a whisker, drawn when the range is more than one number); ``marks`` (the signing, the deadlines,
+    ``as_of``) as labelled lines; numbers on the bars.
 
-    ``data`` has one row per month of the zone (``month`` a monthly ``pd.Period``, ``events_low``,
-    ``events_high``), as :meth:`accordmap.analysis.compliance.Compliance.by_month` gives it."""
+    ``data`` has one row per month of the zone (``month`` a monthly ``pd.Period``, ``events``,
+    ``events_low``, ``events_high``), as :meth:`accordmap.analysis.compliance.Compliance.by_month` gives it."""
     data = data.reset_index(drop=True)
     months = list(data["month"])
     first, last = months[0].start_time.date(), (months[-1] + 1).start_time.date()
@@ -88,29 +90,29 @@ def month_chart_svg(data: pd.DataFrame, zone: str, marks: list[Mark], edge_km: f
     height = axis_y + 64
 
     labelled = len(months) <= MAX_LABELLED_MONTHS
-    peak = data.loc[data["events_high"].idxmax()]
-    total_low, total_high = int(data["events_low"].sum()), int(data["events_high"].sum())
+    peak = data.loc[data["events"].idxmax()]
+    ranged = variants > 1 and bool((data["events_high"] > data["events_low"]).any())
+    whiskers = (f" A black whisker on each bar spans the fewest to the most events in any of the zone's {variants} "
+                "variants." if ranged else "")
     desc = (f"Bar chart of {len(months)} months, {month_label(months[0])} to {month_label(months[-1])}. "
-            f"Dark solid bars: events more than the edge error inside the zone; light hatched bars on top: events "
-            f"within the edge error of its edge. In all, {figure_range(total_low, total_high)} events; the most in "
-            f"{month_label(peak['month'], long=True)} ({figure_range(int(peak['events_low']), int(peak['events_high']))}). "
+            f"Bars: events in the zone as computed.{whiskers} In all, {int(data['events'].sum()):,} events; the most "
+            f"in {month_label(peak['month'], long=True)} "
+            f"({count_text(peak['events'], peak['events_low'], peak['events_high'])}). "
             "Vertical lines mark the signing and the deadlines. The table below lists every month.")
     parts = [Markup(
         '<svg class="compliance-chart" viewBox="0 0 {w} {h}" width="100%" role="img" '
         'aria-labelledby="cm-title cm-desc" font-family="system-ui, sans-serif" font-size="11">'
         '<title id="cm-title">Events by month in the {zone}</title><desc id="cm-desc">{desc}</desc>'
-        '<defs><pattern id="cm-hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="{edge}"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="{hatch}" stroke-width="2"/></pattern></defs>'
         '<rect x="0" y="0" width="{w}" height="{h}" fill="#ffffff"/>'
-    ).format(w=width, h=height, zone=zone, desc=desc, edge=EDGE_FILL, hatch=EDGE_HATCH)]
+    ).format(w=width, h=height, zone=zone, desc=desc)]
     # legend, top left
-    parts.append(Markup(
-        '<g class="legend"><rect x="{0}" y="6" width="14" height="10" fill="{1}" class="inside"/>'
-        '<text x="{2}" y="15">inside (low figure)</text>'
-        '<rect x="{3}" y="6" width="14" height="10" fill="url(#cm-hatch)" stroke="{4}" stroke-width="0.5" class="edge"/>'
-        '<text x="{5}" y="15">within {6} km of the edge (high figure adds these)</text></g>'
-    ).format(left, INSIDE_FILL, left + 18, left + 140, EDGE_HATCH, left + 158, f"{edge_km:g}"))
+    legend = Markup('<rect x="{0}" y="6" width="14" height="10" fill="{1}" class="inside"/>'
+                    '<text x="{2}" y="15">events in the zone as computed</text>').format(left, INSIDE_FILL, left + 18)
+    if ranged:
+        legend += Markup('<path class="range" d="M{0},5 h8 M{1},5 v12 M{0},17 h8" stroke="{2}" stroke-width="1.5" '
+                         'fill="none"/><text x="{3}" y="15">range: fewest to most in any of its {4} variants</text>'
+                         ).format(left + 216, left + 220, RANGE_STROKE, left + 232, variants)
+    parts.append(Markup('<g class="legend">{}</g>').format(legend))
     # value axis and grid
     value = 0.0
     while value <= ticks_top + 1e-9:
@@ -125,20 +127,22 @@ def month_chart_svg(data: pd.DataFrame, zone: str, marks: list[Mark], edge_km: f
     for item in data.itertuples():
         x0, x1 = x(item.month.start_time.date()), x((item.month + 1).start_time.date())
         bar_x, bar_w = x0 + (x1 - x0) * 0.14, (x1 - x0) * 0.72
-        low, high = int(item.events_low), int(item.events_high)
-        label = f"{month_label(item.month)}: {figure_range(low, high)} events"
+        central, low, high = int(item.events), int(item.events_low), int(item.events_high)
+        text = count_text(central, low, high)
+        label = f"{month_label(item.month)}: {text} events"
         parts.append(Markup('<g class="bar"><title>{}</title>').format(label))
-        if low:
+        if central:
             parts.append(Markup('<rect class="inside" x="{}" y="{}" width="{}" height="{}" fill="{}"/>').format(
-                round(bar_x, 1), y(low), round(bar_w, 1), round(y(0) - y(low), 1), INSIDE_FILL))
+                round(bar_x, 1), y(central), round(bar_w, 1), round(y(0) - y(central), 1), INSIDE_FILL))
         if high > low:
-            parts.append(Markup('<rect class="edge" x="{}" y="{}" width="{}" height="{}" fill="url(#cm-hatch)" '
-                                'stroke="{}" stroke-width="0.5"/>').format(
-                round(bar_x, 1), y(high), round(bar_w, 1), round(y(low) - y(high), 1), EDGE_HATCH))
+            middle, cap = round(bar_x + bar_w / 2, 1), round(min(bar_w / 2, 5.0), 1)
+            parts.append(Markup('<path class="range" d="M{0},{1} h{2} M{3},{1} V{4} M{0},{4} h{2}" stroke="{5}" '
+                                'stroke-width="1.5" fill="none"/>').format(
+                round(middle - cap, 1), y(high), round(2 * cap, 1), middle, y(low), RANGE_STROKE))
         if labelled:  # drawn last, over the lines, with a white halo
             values.append(Markup('<text class="value" x="{}" y="{}" text-anchor="middle" fill="#000" '
                                 'stroke="#fff" stroke-width="3" paint-order="stroke">{}</text>').format(
-                round(bar_x + bar_w / 2, 1), y(high) - 4, figure_range(low, high)))
+                round(bar_x + bar_w / 2, 1), y(max(high, central)) - 4, text))
         parts.append(Markup("</g>"))
         # month labels: every month when they fit, the year under January and the first month
         if labelled or item.month.month in (1, 4, 7, 10):

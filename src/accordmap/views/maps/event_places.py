@@ -18,7 +18,7 @@ from accordmap.views.maps.layers import (
 
 EVENT_STYLES = {  # differ in lightness and dash, so they read in grayscale
     "inside": {"color": "#000000", "fillColor": "#262626", "fillOpacity": 0.55, "weight": 1.5},
-    "edge": {"color": "#424242", "fillColor": "#bdbdbd", "fillOpacity": 0.45, "weight": 1.5, "dashArray": "3 2"},
+    "some": {"color": "#424242", "fillColor": "#bdbdbd", "fillOpacity": 0.45, "weight": 1.5, "dashArray": "3 2"},
 }
 
 
@@ -27,37 +27,37 @@ def event_radius(events: int) -> float:
     return round(min(24.0, 3.0 + 2.0 * float(np.sqrt(max(events, 0)))), 1)
 
 
-def add_event_places(m: folium.Map, places, *, title: str, credit: str, rules: str, edge_km: float) -> folium.Map:
+def add_event_places(m: folium.Map, places, *, title: str, credit: str, rules: str) -> folium.Map:
     """Add conflict events to the map as one circle per place, sized by its events (no clustering
     script, so nothing is loaded from a CDN), in one toggleable layer with its own legend.
 
     ``places`` has one row per place and point, as ``Compliance.top_places`` gives it (``place``,
-    ``lon``, ``lat`` and the figure columns). A place with events inside the zone is dark; one with
-    events only within the edge error is light and dashed. Text from the event file reaches the
+    ``lon``, ``lat``, ``variants_in``, ``variants`` and the figure columns). A place inside the zone in every
+    variant is dark; one inside only some variants is light and dashed. Text from the event file reaches the
     page only escaped: popups through :class:`EventCircles`, the layer's name through
     :func:`~accordmap.views.escape.folium_html`.
     """
     add_panes(m)
     group = folium.FeatureGroup(name=escape.folium_html(isolate(title)), show=True)
-    ordered = places.sort_values(["events_high", "events_low"], ascending=False, kind="stable")  # big ones below
+    ordered = places.sort_values(["events_high", "events"], ascending=False, kind="stable")  # big ones below
     items = []
     for row in ordered.itertuples():
-        low, high = int(row.events_low), int(row.events_high)
-        events = f"{low:,}" if low == high else f"{low:,} to {high:,}"
-        deaths = (f"{int(row.deaths_best_low):,}" if row.deaths_best_low == row.deaths_best_high
-                  else f"{int(row.deaths_best_low):,} to {int(row.deaths_best_high):,}")
+        high, variants_in, variants = int(row.events_high), int(row.variants_in), int(row.variants)
+        events = f"{high:,}"  # every event of a place shares its point, so its variants
+        where = ("inside the zone in every variant" if variants_in == variants else
+                 f"inside {variants_in} of the zone's {variants} variants"
+                 + ("" if row.events else ", not the zone as computed"))
         popup = popup_html(Markup("{}: {} event{}").format(isolate(row.place), events, "" if high == 1 else "s"), [
-            ("events inside", f"{low:,}"),
-            (f"events within {edge_km:g} km of the edge", f"{high - low:,}"),
-            ("deaths (best estimates)", deaths),
+            ("where", where),
+            ("deaths (best estimates)", f"{int(row.deaths_best_high):,}"),
         ])
         items.append([round(float(row.lat), COORD_DECIMALS), round(float(row.lon), COORD_DECIMALS),
-                      event_radius(high), "inside" if low else "edge", str(popup),
-                      f"{row.place}: {events} event{'' if high == 1 else 's'}"])
+                      event_radius(high), "inside" if variants_in == variants else "some", str(popup),
+                      f"{row.place}: {events} event{'' if high == 1 else 's'}, {where}"])
     group.add_child(EventCircles(items, {kind: checked_style(style) for kind, style in EVENT_STYLES.items()}))
     group.add_to(m)
-    entries = [LegendEntry("place with events inside the zone", "point", EVENT_STYLES["inside"]),
-               LegendEntry(f"place with events only within {edge_km:g} km of the edge", "point", EVENT_STYLES["edge"])]
+    entries = [LegendEntry("place inside the zone in every variant", "point", EVENT_STYLES["inside"]),
+               LegendEntry("place inside only some variants of the zone", "point", EVENT_STYLES["some"])]
     note = Markup("Circle size: number of events. Click a circle for its figures. Counted: {}.").format(rules)
     add_legend(m, entries, [note], title=title, position="bottomright")
     Attribution([credit]).add_to(m)
