@@ -376,7 +376,7 @@ class Compliance:
     members: np.ndarray  # one row per match, one column per variant (Join.members)
     periods: list[Period]
     min_precision: int
-    variants: tuple[int, ...]  # each zone's number of variants (the zone as computed included)
+    variant_counts: tuple[int, ...]  # each zone's number of variants (the zone as computed included)
     _zones: list[Zone] = field(init=False, repr=False)
     _names: list[str] = field(init=False, repr=False)
 
@@ -439,7 +439,7 @@ class Compliance:
         return pd.DataFrame({"zone": self._names, "provision": [z.provision_id for z in self._zones],
                              "kind": [z.kind for z in self._zones], "distance_km": [z.distance_km for z in self._zones],
                              "area_km2": [round(z.area_km2, 1) for z in self._zones],
-                             "variants": list(self.variants)})
+                             "variants": list(self.variant_counts)})
 
     @staticmethod
     def _fill(frame: pd.DataFrame) -> pd.DataFrame:
@@ -544,6 +544,12 @@ class Compliance:
                                  kind="stable").reset_index(drop=True)
 
     @property
+    def outer_variants(self) -> int:
+        """How many variants of the widest zone its figures' ranges come from (1: no range)."""
+        outer = self.geometry.outer_zone
+        return self.variant_counts[self._zones.index(outer)] if outer is not None else 1
+
+    @property
     def headline(self) -> Headline:
         """Figures for the widest zone over the covered period."""
         outer = self.geometry.outer_zone
@@ -557,7 +563,7 @@ class Compliance:
                         CountFigure(int(row["events"]), int(row["events_low"]), int(row["events_high"])),
                         CountFigure(int(row["deaths_best"]), int(row["deaths_best_low"]), int(row["deaths_best_high"])),
                         int(row["deaths_low"]), int(row["deaths_high"]), int(row["not_precise"]),
-                        self.variants[index], self.coverage)
+                        self.variant_counts[index], self.coverage)
 
 
 def assess_event_set(data_dir: Path | str, set_id: str, geometry: AgreementGeometry, **options) -> Compliance:

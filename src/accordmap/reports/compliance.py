@@ -76,13 +76,9 @@ class ComplianceView:
                 + f" (location precision {n} or finer, min_precision={n}) can count as inside a zone; "
                 "events placed only by a district's, a province's or the country's centre never do.")
 
-    def _outer_variants(self) -> int:
-        outer = self.geometry.outer_zone
-        return self.compliance.variants[self.geometry.zones.index(outer)] if outer is not None else 1
-
     def range_rule(self) -> Markup:
         """How every count's range is made, naming the boundaries whose errors it comes from."""
-        variants = self._outer_variants()
+        variants = self.compliance.outer_variants
         if variants <= 1:
             return Markup("Range rule: the layers the zones are drawn from state no error (the notice above names "
                           "any that are approximate), so each count is the one in the zone as computed, with no "
@@ -102,7 +98,7 @@ class ComplianceView:
     def rules_short(self) -> str:
         """The two rules in one line, for captions: every figure states them."""
         c = self.compliance
-        variants = self._outer_variants()
+        variants = self.compliance.outer_variants
         ranged = (f"the count in the zone as computed (in brackets: the fewest and most in any of its {variants} "
                   "variants)" if variants > 1 else "the count in the zone as computed (no error stated: no range)")
         return f"events placed to precision {c.min_precision} or finer (min_precision={c.min_precision}); {ranged}"
@@ -228,7 +224,7 @@ class ComplianceView:
         coverage = self.compliance.coverage
         as_of = coverage.end if coverage.end != coverage.data_end else None
         return months.month_chart_svg(frame[frame["zone"] == zone], zone, months.chart_marks(self.agreement, as_of),
-                                      self._outer_variants(), width)
+                                      self.compliance.outer_variants, width)
 
     def _month_table(self, frame: pd.DataFrame) -> Markup:
         names = list(dict.fromkeys(frame["zone"]))
